@@ -1,0 +1,1 @@
+"""Loupe's domain and services. Nothing here imports QtWidgets or pyqtgraph."""

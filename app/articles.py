@@ -1,0 +1,91 @@
+"""Turning an article file (untrusted bytes) into a Document, or a clear reason why not.
+
+Accepted: UTF-8 with or without BOM, UTF-16 with BOM. Line ends become `\\n`; nothing else in the
+text changes, because every stored offset points into exactly this text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from pathlib import Path
+
+from app.model import Document
+
+MAX_ARTICLE_BYTES = 50 * 1024 * 1024
+ARTICLE_SUFFIXES = (".txt", ".md")
+_TITLE_CHARS = 200
+
+
+class ArticleError(ValueError):
+    """An article that cannot be opened; the message names the file and the problem."""
+
+
+def decode_article(data: bytes, name: str) -> str:
+    if not data:
+        raise ArticleError(f"{name}: the file is empty.")
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ArticleError(
+            f"{name}: {len(data) / 1e6:.0f} MB is over the {MAX_ARTICLE_BYTES // 2**20} MB limit "
+            "for one article."
+        )
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding, label = "utf-16", "UTF-16"
+    else:
+        encoding, label = "utf-8-sig", "UTF-8"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ArticleError(
+            f"{name}: not valid {label} text (byte offset {exc.start}: {exc.reason}). "
+            "Loupe reads UTF-8 (with or without BOM) and UTF-16 with BOM; save the file in "
+            "one of those and try again."
+        ) from None
+    if "\x00" in text:
+        raise ArticleError(
+            f"{name}: contains NUL characters at offset {text.index(chr(0))}; it looks binary "
+            "or UTF-16 without a BOM. Save it as UTF-8 and try again."
+        )
+    text = normalise_line_ends(text)
+    if not text.strip():
+        raise ArticleError(f"{name}: holds only white space.")
+    return text
+
+
+def normalise_line_ends(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def default_title(text: str, fallback: str = "Untitled") -> str:
+    for line in text.split("\n"):
+        line = re.sub(r"^#+\s*", "", line.strip()).strip()  # a Markdown heading's marks
+        if line:
+            return line if len(line) <= _TITLE_CHARS else line[: _TITLE_CHARS - 1] + "…"
+    return fallback
+
+
+def text_sha256(text: str) -> str:
+    """Identity of a text: the same article imported twice is found by this, not by its name."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def make_document(text: str, *, title: str = "", source: str = "", url: str = "") -> Document:
+    return Document(None, title or default_title(text), text, text_sha256(text), source, url)
+
+
+def read_article(path: str | Path) -> Document:
+    path = Path(path)
+    if path.suffix.lower() not in ARTICLE_SUFFIXES:
+        raise ArticleError(f"{path.name}: Loupe opens .txt and .md articles, not “{path.suffix}”.")
+    try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise ArticleError(
+                f"{path.name}: {size / 1e6:.0f} MB is over the "
+                f"{MAX_ARTICLE_BYTES // 2**20} MB limit for one article."
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"{path.name}: cannot be read ({exc.strerror}).") from None
+    return make_document(decode_article(data, path.name), title="")

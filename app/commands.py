@@ -1,0 +1,119 @@
+"""Undoable edits. Every user edit is one of these, pushed on the window's single QUndoStack;
+redo/undo call the store, so the database follows the stack exactly."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtGui import QUndoCommand
+
+from app.model import Annotation, Document, TagType
+from app.store import Store
+
+
+class AddAnnotations(QUndoCommand):
+    def __init__(self, store: Store, annotations: Sequence[Annotation], text: str = "") -> None:
+        n = len(annotations)
+        super().__init__(text or (f"Tag “{annotations[0].quote[:30]}”" if n == 1 else f"Add {n} tags"))
+        self._store, self._annotations = store, list(annotations)
+
+    def redo(self) -> None:
+        self._store.add_annotations(self._annotations)
+
+    def undo(self) -> None:
+        self._store.remove_annotations(self._annotations)
+
+
+class RemoveAnnotations(QUndoCommand):
+    def __init__(self, store: Store, annotations: Sequence[Annotation]) -> None:
+        n = len(annotations)
+        super().__init__(f"Delete tag “{annotations[0].quote[:30]}”" if n == 1 else f"Delete {n} tags")
+        self._store, self._annotations = store, list(annotations)
+
+    def redo(self) -> None:
+        self._store.remove_annotations(self._annotations)
+
+    def undo(self) -> None:
+        self._store.add_annotations(self._annotations)
+
+
+class EditAnnotation(QUndoCommand):
+    def __init__(self, store: Store, old: Annotation, new: Annotation, text: str) -> None:
+        super().__init__(text)
+        self._store, self._old, self._new = store, old, new
+
+    def redo(self) -> None:
+        self._store.update_annotation(self._old, self._new)
+
+    def undo(self) -> None:
+        self._store.update_annotation(self._new, self._old)
+
+
+class AddDocuments(QUndoCommand):
+    """Undo of an import removes the documents it added (their tags were undone before it)."""
+
+    def __init__(self, store: Store, documents: Sequence[Document]) -> None:
+        n = len(documents)
+        super().__init__(f"Open “{documents[0].title[:30]}”" if n == 1 else f"Open {n} documents")
+        self._store, self._documents = store, list(documents)
+        self.added: list[Document] = []
+
+    def redo(self) -> None:
+        # Re-adding keeps the original ids, so annotations redone later still point at them.
+        self.added = self._store.add_documents(self.added or self._documents)
+
+    def undo(self) -> None:
+        self._store.remove_documents([d.id for d in self.added])
+
+
+class EditDocument(QUndoCommand):
+    def __init__(self, store: Store, old: Document, new: Document) -> None:
+        super().__init__(f"Edit properties of “{new.title[:30]}”")
+        self._store, self._old, self._new = store, old, new
+
+    def redo(self) -> None:
+        self._store.update_document(self._new)
+
+    def undo(self) -> None:
+        self._store.update_document(self._old)
+
+
+class AddTagType(QUndoCommand):
+    def __init__(self, store: Store, tag: TagType) -> None:
+        super().__init__(f"Add tag type “{tag.name}”")
+        self._store, self._tag = store, tag
+        self.added: TagType | None = None
+
+    def redo(self) -> None:
+        self.added = self._store.add_tag_type(self.added or self._tag)
+
+    def undo(self) -> None:
+        if self.added is not None:
+            self._store.remove_tag_type(self.added.id)
+
+
+class EditTagType(QUndoCommand):
+    def __init__(self, store: Store, old: TagType, new: TagType) -> None:
+        super().__init__(f"Change tag type “{old.name}”")
+        self._store, self._old, self._new = store, old, new
+
+    def redo(self) -> None:
+        self._store.update_tag_type(self._new)
+
+    def undo(self) -> None:
+        self._store.update_tag_type(self._old)
+
+
+class RemoveTagType(QUndoCommand):
+    """Removes the type with its entities and annotations; undo restores all of them, same ids."""
+
+    def __init__(self, store: Store, tag: TagType) -> None:
+        super().__init__(f"Remove tag type “{tag.name}”")
+        self._store, self._tag = store, tag
+        self._snapshot = None
+
+    def redo(self) -> None:
+        self._snapshot = self._store.remove_tag_type(self._tag.id)
+
+    def undo(self) -> None:
+        self._store.restore_tag_type(self._snapshot)

@@ -1,0 +1,1 @@
+"""File formats: pure parse/write functions, no Qt, no SQL."""

@@ -1,0 +1,157 @@
+"""Loupe's vocabulary as frozen dataclasses.
+
+Everything that crosses a layer boundary (db ↔ store ↔ widgets ↔ formats) is one of these, so no
+layer depends on another's row shapes. Offsets are Unicode code points into `Document.text`,
+half-open `[start, end)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+ENTITY_KIND = "entity"
+CREDIBILITY_KIND = "credibility"
+TAG_KINDS = (ENTITY_KIND, CREDIBILITY_KIND)
+
+# NATO / Admiralty code (STANAG 2511 / AJP-2.1).
+CREDIBILITY_NAMES = {
+    1: "Confirmed by other sources",
+    2: "Probably true",
+    3: "Possibly true",
+    4: "Doubtful",
+    5: "Improbable",
+    6: "Truth cannot be judged",
+}
+RELIABILITY_NAMES = {
+    "A": "Completely reliable",
+    "B": "Usually reliable",
+    "C": "Fairly reliable",
+    "D": "Not usually reliable",
+    "E": "Unreliable",
+    "F": "Reliability cannot be judged",
+}
+
+CONTEXT_CHARS = 32
+
+
+def utc_now() -> str:
+    """One timestamp format everywhere: ISO 8601, UTC, milliseconds, sortable as text."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """An Admiralty grade: the claim's credibility (1–6) and, optionally, its source's reliability."""
+
+    credibility: int | None = None
+    reliability: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.credibility is not None and self.credibility not in CREDIBILITY_NAMES:
+            raise ValueError(f"credibility must be 1–6, not {self.credibility!r}")
+        if self.reliability is not None and self.reliability not in RELIABILITY_NAMES:
+            raise ValueError(f"reliability must be one of A–F, not {self.reliability!r}")
+
+    @property
+    def compact(self) -> str:
+        """`B3` as analysts write it; `3` when the source's reliability was not judged."""
+        return f"{self.reliability or ''}{self.credibility or ''}"
+
+    @property
+    def description(self) -> str:
+        parts = []
+        if self.reliability:
+            parts.append(f"{self.reliability}: {RELIABILITY_NAMES[self.reliability]}")
+        if self.credibility:
+            parts.append(f"{self.credibility}: {CREDIBILITY_NAMES[self.credibility]}")
+        return "; ".join(parts)
+
+    @classmethod
+    def parse(cls, credibility: object, reliability: object) -> Grade:
+        """Build a grade from loosely typed input (CLI, CSV), raising ValueError with a plain message."""
+        cred = None
+        if credibility not in (None, ""):
+            try:
+                cred = int(str(credibility))
+            except ValueError:
+                raise ValueError(f"credibility must be 1–6, not {credibility!r}") from None
+        rel = None
+        if reliability not in (None, ""):
+            rel = str(reliability).strip().upper()
+        return cls(cred, rel)
+
+
+@dataclass(frozen=True, slots=True)
+class TagType:
+    id: int | None
+    name: str
+    kind: str = ENTITY_KIND
+    color: str = "#0072B2"
+    shortcut: str = ""
+    position: int = 0
+
+    @property
+    def asks_for_entity(self) -> bool:
+        return self.kind == ENTITY_KIND
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: int | None
+    title: str
+    text: str
+    text_sha256: str
+    source: str = ""
+    url: str = ""
+    published: str = ""
+    created_at: str = field(default_factory=utc_now)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSummary:
+    """What the document list shows, without loading megabytes of text."""
+
+    id: int
+    title: str
+    source: str
+    annotation_count: int
+    length: int
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    id: str
+    document_id: int
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+    tag_type_id: int
+    entity: str = ""
+    grade: Grade = Grade()
+    note: str = ""
+    annotator: str = ""
+    created_at: str = field(default_factory=utc_now)
+    updated_at: str = field(default_factory=utc_now)
+
+    def contains(self, position: int) -> bool:
+        return self.start <= position < self.end
+
+
+@dataclass(frozen=True, slots=True)
+class EntityCount:
+    """One row of the count panel: an entity (or, for credibility tags, a grade) and its mentions."""
+
+    tag_type_id: int
+    type_name: str
+    entity: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class GradeCount:
+    reliability: str | None
+    credibility: int | None
+    count: int

@@ -1,0 +1,159 @@
+"""The one writer. Every change goes through here, in one transaction, and a signal is emitted only
+after COMMIT, so a view never shows something the database does not hold.
+
+Views read through the store too (it is cheap: each read is one indexed query), which keeps
+`widgets/` free of SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import contextmanager
+
+from PySide6.QtCore import QObject, Signal
+from sqlite_utils import Database
+
+from app.articles import text_sha256
+from app.model import Annotation, Document, DocumentSummary, EntityCount, GradeCount, TagType
+from db import repository as repo
+
+
+class Store(QObject):
+    # Past tense: each is emitted after COMMIT.
+    annotations_added = Signal(list)  # list[Annotation]
+    annotations_removed = Signal(list)  # list[Annotation]
+    annotation_updated = Signal(object, object)  # old, new
+    documents_changed = Signal()
+    document_updated = Signal(object)  # Document
+    tag_types_changed = Signal()
+
+    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._tag_types: list[TagType] | None = None
+
+    @contextmanager
+    def _transaction(self):
+        with self.db.atomic():
+            yield self.db
+
+    # ------------------------------------------------------------ reads
+
+    def tag_types(self) -> list[TagType]:
+        if self._tag_types is None:
+            self._tag_types = repo.list_tag_types(self.db)
+        return list(self._tag_types)
+
+    def tag_type(self, tag_type_id: int) -> TagType | None:
+        return next((t for t in self.tag_types() if t.id == tag_type_id), None)
+
+    def document(self, document_id: int) -> Document | None:
+        return repo.get_document(self.db, document_id)
+
+    def document_summaries(self) -> list[DocumentSummary]:
+        return repo.list_document_summaries(self.db)
+
+    def find_document_by_text(self, text: str) -> DocumentSummary | None:
+        return repo.find_document_by_hash(self.db, text_sha256(text))
+
+    def annotations(self, document_id: int) -> list[Annotation]:
+        return repo.annotations_for_document(self.db, document_id)
+
+    def annotation(self, annotation_id: str) -> Annotation | None:
+        return repo.get_annotation(self.db, annotation_id)
+
+    def entity_names(self, tag_type_id: int) -> list[str]:
+        return repo.entity_names(self.db, tag_type_id)
+
+    def entity_counts(
+        self, document_id: int | None = None, tag_type_id: int | None = None
+    ) -> list[EntityCount]:
+        return repo.entity_counts(self.db, document_id, tag_type_id)
+
+    def grade_counts(self, document_id: int | None = None) -> list[GradeCount]:
+        return repo.grade_counts(self.db, document_id)
+
+    def mentions(self, document_id: int | None, tag_type_id: int, entity: str):
+        return repo.mentions(self.db, document_id, tag_type_id, entity)
+
+    def sources(self) -> list[str]:
+        return repo.list_sources(self.db)
+
+    def annotation_count_of_type(self, tag_type_id: int) -> int:
+        return repo.count_annotations_of_type(self.db, tag_type_id)
+
+    def setting(self, key: str, default: str = "") -> str:
+        return repo.get_setting(self.db, key, default)
+
+    # ------------------------------------------------------------ annotations
+
+    def add_annotations(self, annotations: Sequence[Annotation]) -> None:
+        with self._transaction() as db:
+            repo.insert_annotations(db, annotations)
+        self.annotations_added.emit(list(annotations))
+
+    def remove_annotations(self, annotations: Sequence[Annotation]) -> None:
+        with self._transaction() as db:
+            repo.delete_annotations(db, [a.id for a in annotations])
+        self.annotations_removed.emit(list(annotations))
+
+    def update_annotation(self, old: Annotation, new: Annotation) -> None:
+        with self._transaction() as db:
+            repo.update_annotation(db, new)
+        self.annotation_updated.emit(old, new)
+
+    # ------------------------------------------------------------ documents
+
+    def add_documents(self, documents: Sequence[Document]) -> list[Document]:
+        with self._transaction() as db:
+            added = [repo.insert_document(db, d) for d in documents]
+        self.documents_changed.emit()
+        return added
+
+    def remove_documents(self, document_ids: Sequence[int]) -> None:
+        with self._transaction() as db:
+            for doc_id in document_ids:
+                repo.delete_document(db, doc_id)
+        self.documents_changed.emit()
+
+    def update_document(self, doc: Document) -> None:
+        with self._transaction() as db:
+            repo.update_document_properties(db, doc)
+        self.document_updated.emit(doc)
+        self.documents_changed.emit()
+
+    # ------------------------------------------------------------ tag types
+
+    def _tag_types_written(self) -> None:
+        self._tag_types = None
+        self.tag_types_changed.emit()
+
+    def add_tag_type(self, tag: TagType) -> TagType:
+        with self._transaction() as db:
+            added = repo.insert_tag_type(db, tag)
+        self._tag_types_written()
+        return added
+
+    def update_tag_type(self, tag: TagType) -> None:
+        with self._transaction() as db:
+            repo.update_tag_type(db, tag)
+        self._tag_types_written()
+
+    def remove_tag_type(self, tag_type_id: int) -> repo.TagTypeSnapshot:
+        with self._transaction() as db:
+            snap = repo.delete_tag_type(db, tag_type_id)
+        self._tag_types_written()
+        self.annotations_removed.emit(list(snap.annotations))
+        return snap
+
+    def restore_tag_type(self, snap: repo.TagTypeSnapshot) -> None:
+        with self._transaction() as db:
+            repo.restore_tag_type(db, snap)
+        self._tag_types_written()
+        self.annotations_added.emit(list(snap.annotations))
+
+    # ------------------------------------------------------------ settings
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._transaction() as db:
+            repo.set_setting(db, key, value)

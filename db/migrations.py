@@ -1,0 +1,107 @@
+"""Schema history. Each migration runs in one transaction with the record of it (sqlite-utils
+`Migrations`), and also bumps `PRAGMA user_version` so a newer database is recognised without
+reading any table. Append new migrations at the end; never edit a released one.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+# 'LOUP' — marks the file as Loupe's in the SQLite header, so another program's database is refused.
+APPLICATION_ID = 0x4C4F5550
+
+DEFAULT_TAG_TYPES = (
+    # Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
+    ("Actor", "entity", "#0072B2", "1"),
+    ("Location", "entity", "#009E73", "2"),
+    ("Credibility", "credibility", "#E69F00", "3"),
+)
+
+migrations = Migrations("loupe")
+
+
+@migrations()
+def m001_initial_schema(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            reliability TEXT CHECK (reliability IN ('A','B','C','D','E','F'))
+        );
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            source_id INTEGER REFERENCES sources(id),
+            url TEXT NOT NULL DEFAULT '',
+            published TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL,
+            text_sha256 TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE tag_types (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            kind TEXT NOT NULL CHECK (kind IN ('entity','credibility')),
+            color TEXT NOT NULL,
+            shortcut TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE entities (
+            id INTEGER PRIMARY KEY,
+            tag_type_id INTEGER NOT NULL REFERENCES tag_types(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            UNIQUE (tag_type_id, name)
+        );
+        CREATE TABLE annotations (
+            id TEXT PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            quote TEXT NOT NULL,
+            prefix TEXT NOT NULL DEFAULT '',
+            suffix TEXT NOT NULL DEFAULT '',
+            tag_type_id INTEGER NOT NULL REFERENCES tag_types(id) ON DELETE CASCADE,
+            entity_id INTEGER REFERENCES entities(id),
+            credibility INTEGER CHECK (credibility BETWEEN 1 AND 6),
+            reliability TEXT CHECK (reliability IN ('A','B','C','D','E','F')),
+            note TEXT NOT NULL DEFAULT '',
+            annotator TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (start >= 0 AND "end" > start)
+        );
+        -- Painting a document reads its annotations in start order.
+        CREATE INDEX annotations_by_document ON annotations (document_id, start);
+        -- Covering indexes: each count-panel refresh is one GROUP BY answered from an index.
+        CREATE INDEX annotations_counts_by_document
+            ON annotations (document_id, tag_type_id, entity_id, reliability, credibility);
+        CREATE INDEX annotations_counts_all
+            ON annotations (tag_type_id, entity_id, reliability, credibility);
+        CREATE INDEX annotations_by_entity ON annotations (entity_id);
+        """
+    )
+    db["tag_types"].insert_all(
+        [
+            {"name": n, "kind": k, "color": c, "shortcut": s, "position": i}
+            for i, (n, k, c, s) in enumerate(DEFAULT_TAG_TYPES)
+        ]
+    )
+
+
+def schema_version() -> int:
+    """The version this code writes: one per migration."""
+    return len(migrations._migrations)
+
+
+def apply(db: Database, plan: Migrations = migrations) -> None:
+    """Apply pending migrations, keeping user_version equal to the number applied."""
+    plan.ensure_migrations_table(db)
+    for step in plan.pending(db):
+        with db.atomic():
+            step.fn(db)
+            plan._record_applied(db, step.name)
+            applied = len(plan.applied(db))
+            db.conn.execute(f"PRAGMA user_version = {applied}")

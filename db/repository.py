@@ -1,0 +1,371 @@
+"""Repository functions: dataclasses in, dataclasses out. All of Loupe's SQL lives in db/.
+
+Functions here never commit on their own; callers wrap each user action in `db.atomic()` (the store
+does it), so one action is one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from app.model import (
+    Annotation,
+    Document,
+    DocumentSummary,
+    EntityCount,
+    Grade,
+    GradeCount,
+    TagType,
+)
+
+# ---------------------------------------------------------------- settings
+
+
+def get_setting(db: Database, key: str, default: str = "") -> str:
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    return row[0] if row else default
+
+
+def set_setting(db: Database, key: str, value: str) -> None:
+    db.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+
+
+# ---------------------------------------------------------------- tag types
+
+_TAG_COLUMNS = "id, name, kind, color, shortcut, position"
+
+
+def list_tag_types(db: Database) -> list[TagType]:
+    rows = db.execute(f"SELECT {_TAG_COLUMNS} FROM tag_types ORDER BY position, id").fetchall()
+    return [TagType(*row) for row in rows]
+
+
+def find_tag_type(db: Database, name: str) -> TagType | None:
+    row = db.execute(
+        f"SELECT {_TAG_COLUMNS} FROM tag_types WHERE name = ? COLLATE NOCASE", [name.strip()]
+    ).fetchone()
+    return TagType(*row) if row else None
+
+
+def insert_tag_type(db: Database, tag: TagType) -> TagType:
+    cur = db.execute(
+        "INSERT INTO tag_types (id, name, kind, color, shortcut, position) VALUES (?,?,?,?,?,?)",
+        [tag.id, tag.name, tag.kind, tag.color, tag.shortcut, tag.position],
+    )
+    return TagType(cur.lastrowid, tag.name, tag.kind, tag.color, tag.shortcut, tag.position)
+
+
+def update_tag_type(db: Database, tag: TagType) -> None:
+    db.execute(
+        "UPDATE tag_types SET name = ?, kind = ?, color = ?, shortcut = ?, position = ? WHERE id = ?",
+        [tag.name, tag.kind, tag.color, tag.shortcut, tag.position, tag.id],
+    )
+
+
+def count_annotations_of_type(db: Database, tag_type_id: int) -> int:
+    return db.execute(
+        "SELECT count(*) FROM annotations WHERE tag_type_id = ?", [tag_type_id]
+    ).fetchone()[0]
+
+
+@dataclass(frozen=True, slots=True)
+class TagTypeSnapshot:
+    """Everything removing a tag type deletes, so undo can put it back exactly."""
+
+    tag_type: TagType
+    entities: tuple[tuple[int, str], ...]
+    annotations: tuple[Annotation, ...]
+
+
+def delete_tag_type(db: Database, tag_type_id: int) -> TagTypeSnapshot:
+    tag = next(t for t in list_tag_types(db) if t.id == tag_type_id)
+    entities = tuple(
+        db.execute("SELECT id, name FROM entities WHERE tag_type_id = ?", [tag_type_id]).fetchall()
+    )
+    annotations = tuple(_annotations_where(db, "a.tag_type_id = ?", [tag_type_id]))
+    db.execute("DELETE FROM annotations WHERE tag_type_id = ?", [tag_type_id])
+    db.execute("DELETE FROM entities WHERE tag_type_id = ?", [tag_type_id])
+    db.execute("DELETE FROM tag_types WHERE id = ?", [tag_type_id])
+    return TagTypeSnapshot(tag, tuple(map(tuple, entities)), annotations)
+
+
+def restore_tag_type(db: Database, snap: TagTypeSnapshot) -> None:
+    insert_tag_type(db, snap.tag_type)
+    db.conn.executemany(
+        "INSERT INTO entities (id, tag_type_id, name) VALUES (?, ?, ?)",
+        [(eid, snap.tag_type.id, name) for eid, name in snap.entities],
+    )
+    insert_annotations(db, snap.annotations)
+
+
+# ---------------------------------------------------------------- documents
+
+_DOC_COLUMNS = (
+    "d.id, d.title, d.text, d.text_sha256, coalesce(s.name, ''), d.url, d.published, d.created_at"
+)
+
+
+def _source_id(db: Database, name: str) -> int | None:
+    name = name.strip()
+    if not name:
+        return None
+    db.execute("INSERT INTO sources (name) VALUES (?) ON CONFLICT (name) DO NOTHING", [name])
+    return db.execute("SELECT id FROM sources WHERE name = ?", [name]).fetchone()[0]
+
+
+def list_sources(db: Database) -> list[str]:
+    return [r[0] for r in db.execute("SELECT name FROM sources ORDER BY name COLLATE NOCASE")]
+
+
+def find_document_by_hash(db: Database, text_sha256: str) -> DocumentSummary | None:
+    rows = list_document_summaries(db, "d.text_sha256 = ?", [text_sha256])
+    return rows[0] if rows else None
+
+
+def insert_document(db: Database, doc: Document) -> Document:
+    cur = db.execute(
+        "INSERT INTO documents (id, title, source_id, url, published, text, text_sha256, created_at)"
+        " VALUES (?,?,?,?,?,?,?,?)",
+        [
+            doc.id,
+            doc.title,
+            _source_id(db, doc.source),
+            doc.url,
+            doc.published,
+            doc.text,
+            doc.text_sha256,
+            doc.created_at,
+        ],
+    )
+    return Document(
+        cur.lastrowid, doc.title, doc.text, doc.text_sha256, doc.source, doc.url, doc.published,
+        doc.created_at,
+    )
+
+
+def delete_document(db: Database, document_id: int) -> None:
+    db.execute("DELETE FROM documents WHERE id = ?", [document_id])
+
+
+def get_document(db: Database, document_id: int) -> Document | None:
+    row = db.execute(
+        f"SELECT {_DOC_COLUMNS} FROM documents d LEFT JOIN sources s ON s.id = d.source_id "
+        "WHERE d.id = ?",
+        [document_id],
+    ).fetchone()
+    return Document(*row) if row else None
+
+
+def update_document_properties(db: Database, doc: Document) -> None:
+    db.execute(
+        "UPDATE documents SET title = ?, source_id = ?, url = ?, published = ? WHERE id = ?",
+        [doc.title, _source_id(db, doc.source), doc.url, doc.published, doc.id],
+    )
+
+
+def list_document_summaries(
+    db: Database, where: str = "1", params: Sequence[object] = ()
+) -> list[DocumentSummary]:
+    rows = db.execute(
+        "SELECT d.id, d.title, coalesce(s.name, ''),"
+        " (SELECT count(*) FROM annotations a WHERE a.document_id = d.id), length(d.text)"
+        " FROM documents d LEFT JOIN sources s ON s.id = d.source_id"
+        f" WHERE {where} ORDER BY d.id",
+        list(params),
+    ).fetchall()
+    return [DocumentSummary(*row) for row in rows]
+
+
+def count_documents(db: Database) -> int:
+    return db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+
+# ---------------------------------------------------------------- annotations
+
+_ANN_SELECT = (
+    'SELECT a.id, a.document_id, a.start, a."end", a.quote, a.prefix, a.suffix, a.tag_type_id,'
+    " coalesce(e.name, ''), a.credibility, a.reliability, a.note, a.annotator,"
+    " a.created_at, a.updated_at FROM annotations a LEFT JOIN entities e ON e.id = a.entity_id"
+)
+
+
+def _row_to_annotation(row: tuple) -> Annotation:
+    (aid, doc, start, end, quote, prefix, suffix, tag, entity, cred, rel, note, who, ca, ua) = row
+    return Annotation(
+        aid, doc, start, end, quote, prefix, suffix, tag, entity, Grade(cred, rel), note, who, ca, ua
+    )
+
+
+def _annotations_where(db: Database, where: str, params: Sequence[object]) -> Iterator[Annotation]:
+    for row in db.execute(f"{_ANN_SELECT} WHERE {where}", list(params)):
+        yield _row_to_annotation(row)
+
+
+def annotations_for_document(db: Database, document_id: int) -> list[Annotation]:
+    return list(_annotations_where(db, "a.document_id = ? ORDER BY a.start, a.end", [document_id]))
+
+
+def get_annotation(db: Database, annotation_id: str) -> Annotation | None:
+    return next(_annotations_where(db, "a.id = ?", [annotation_id]), None)
+
+
+def _entity_id(db: Database, tag_type_id: int, name: str) -> int | None:
+    if not name:
+        return None
+    row = db.execute(
+        "SELECT id FROM entities WHERE tag_type_id = ? AND name = ?", [tag_type_id, name]
+    ).fetchone()
+    if row:
+        return row[0]
+    return db.execute(
+        "INSERT INTO entities (tag_type_id, name) VALUES (?, ?)", [tag_type_id, name]
+    ).lastrowid
+
+
+def _annotation_params(db: Database, a: Annotation) -> tuple:
+    return (
+        a.id, a.document_id, a.start, a.end, a.quote, a.prefix, a.suffix, a.tag_type_id,
+        _entity_id(db, a.tag_type_id, a.entity), a.grade.credibility, a.grade.reliability,
+        a.note, a.annotator, a.created_at, a.updated_at,
+    )  # fmt: skip
+
+
+def insert_annotations(db: Database, annotations: Iterable[Annotation]) -> None:
+    db.conn.executemany(
+        'INSERT INTO annotations (id, document_id, start, "end", quote, prefix, suffix,'
+        " tag_type_id, entity_id, credibility, reliability, note, annotator, created_at,"
+        " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (_annotation_params(db, a) for a in annotations),
+    )
+
+
+def update_annotation(db: Database, a: Annotation) -> None:
+    db.execute(
+        'UPDATE annotations SET start = ?, "end" = ?, quote = ?, prefix = ?, suffix = ?,'
+        " tag_type_id = ?, entity_id = ?, credibility = ?, reliability = ?, note = ?,"
+        " annotator = ?, updated_at = ? WHERE id = ?",
+        [
+            a.start, a.end, a.quote, a.prefix, a.suffix, a.tag_type_id,
+            _entity_id(db, a.tag_type_id, a.entity), a.grade.credibility, a.grade.reliability,
+            a.note, a.annotator, a.updated_at, a.id,
+        ],
+    )  # fmt: skip
+
+
+def delete_annotations(db: Database, ids: Iterable[str]) -> None:
+    db.conn.executemany("DELETE FROM annotations WHERE id = ?", [(i,) for i in ids])
+
+
+def entity_names(db: Database, tag_type_id: int) -> list[str]:
+    rows = db.execute(
+        "SELECT name FROM entities WHERE tag_type_id = ? ORDER BY name COLLATE NOCASE",
+        [tag_type_id],
+    )
+    return [r[0] for r in rows]
+
+
+# ---------------------------------------------------------------- counts
+
+
+def _scope(
+    document_id: int | None, tag_type_id: int | None, alias: str = ""
+) -> tuple[str, list[object]]:
+    clauses, params = [], []
+    if document_id is not None:
+        clauses.append(f"{alias}document_id = ?")
+        params.append(document_id)
+    if tag_type_id is not None:
+        clauses.append(f"{alias}tag_type_id = ?")
+        params.append(tag_type_id)
+    return (" AND ".join(clauses) or "1"), params
+
+
+def entity_counts(
+    db: Database, document_id: int | None = None, tag_type_id: int | None = None
+) -> list[EntityCount]:
+    """One GROUP BY over a covering index; names are joined after aggregation, not per row."""
+    where, params = _scope(document_id, tag_type_id)
+    rows = db.execute(
+        "SELECT g.tag_type_id, t.name, coalesce(e.name, coalesce(g.reliability, '') ||"
+        " coalesce(g.credibility, '')), g.n FROM ("
+        "  SELECT tag_type_id, entity_id, reliability, credibility, count(*) AS n"
+        f"  FROM annotations WHERE {where}"
+        "  GROUP BY tag_type_id, entity_id, reliability, credibility) g"
+        " JOIN tag_types t ON t.id = g.tag_type_id LEFT JOIN entities e ON e.id = g.entity_id"
+        " ORDER BY g.n DESC, t.position, 3 COLLATE NOCASE",
+        params,
+    ).fetchall()
+    return [EntityCount(*row) for row in rows]
+
+
+def grade_counts(db: Database, document_id: int | None = None) -> list[GradeCount]:
+    where, params = _scope(document_id, None)
+    rows = db.execute(
+        "SELECT reliability, credibility, count(*) FROM annotations"
+        f" WHERE {where} AND (credibility IS NOT NULL OR reliability IS NOT NULL)"
+        " GROUP BY reliability, credibility",
+        params,
+    ).fetchall()
+    return [GradeCount(*row) for row in rows]
+
+
+def mentions(
+    db: Database, document_id: int | None, tag_type_id: int, entity: str
+) -> list[tuple[int, int, int, str]]:
+    """(document_id, start, end, annotation id) of every mention of an entity or a grade label."""
+    where, params = _scope(document_id, tag_type_id, alias="a.")
+    rows = db.execute(
+        'SELECT a.document_id, a.start, a."end", a.id FROM annotations a'
+        " LEFT JOIN entities e ON e.id = a.entity_id"
+        f" WHERE {where}"
+        " AND coalesce(e.name, coalesce(a.reliability, '') || coalesce(a.credibility, '')) = ?"
+        " ORDER BY a.document_id, a.start",
+        [*params, entity],
+    ).fetchall()
+    return [tuple(r) for r in rows]
+
+
+# ---------------------------------------------------------------- export
+
+EXPORT_COLUMNS = (
+    "annotation_id", "document_id", "document_title", "source", "url", "start", "end", "quote",
+    "prefix", "suffix", "tag_type", "entity", "credibility", "reliability", "note", "annotator",
+    "created_at", "updated_at",
+)  # fmt: skip
+
+_EXPORT_EXPRESSIONS = (
+    "a.id", "a.document_id", "d.title", "coalesce(s.name, '')", "d.url", "a.start", 'a."end"',
+    "a.quote", "a.prefix", "a.suffix", "t.name", "coalesce(e.name, '')", "a.credibility",
+    "a.reliability", "a.note", "a.annotator", "a.created_at", "a.updated_at",
+)  # fmt: skip
+_TEXT_COLUMNS = {0, 2, 3, 4, 7, 8, 9, 10, 11, 14, 15, 16, 17}
+
+
+def export_rows(
+    db: Database, document_id: int | None = None, guard_leading: str = ""
+) -> Iterator[tuple]:
+    """Rows in EXPORT_COLUMNS order. Text cells starting with a character in `guard_leading` get a
+    leading apostrophe — done in SQL because a Python pass over a million rows doubles export time."""
+    exprs = []
+    for i, expr in enumerate(_EXPORT_EXPRESSIONS):
+        if guard_leading and i in _TEXT_COLUMNS:
+            chars = ",".join(f"char({ord(c)})" for c in guard_leading)
+            expr = f"CASE WHEN substr({expr}, 1, 1) IN ({chars}) THEN '''' || {expr} ELSE {expr} END"
+        exprs.append(expr)
+    where, params = ("a.document_id = ?", [document_id]) if document_id is not None else ("1", [])
+    yield from db.conn.execute(
+        f"SELECT {', '.join(exprs)} FROM annotations a"
+        " JOIN documents d ON d.id = a.document_id"
+        " LEFT JOIN sources s ON s.id = d.source_id"
+        " JOIN tag_types t ON t.id = a.tag_type_id"
+        " LEFT JOIN entities e ON e.id = a.entity_id"
+        f" WHERE {where} ORDER BY a.document_id, a.start, a.id",
+        params,
+    )
