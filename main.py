@@ -1,11 +1,16 @@
 """Loupe's composition root: a CLI subcommand (no Qt imported), or the desktop window.
 
-`loupe` and `python main.py` are the same program.
+`loupe` and `python main.py` are the same program. The window side builds, in this order:
+database → store → undo stack → window; switching project builds a fresh set and drops the old.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
+from pathlib import Path
+
+SAMPLE_SOURCE = "Loupe sample"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,9 +22,93 @@ def main(argv: list[str] | None = None) -> int:
     return run_gui(argv)
 
 
+def _gui_args(argv: list[str]) -> argparse.Namespace:
+    from app.user_settings import default_db_path
+
+    parser = argparse.ArgumentParser(
+        prog="loupe",
+        description="Loupe: tag actors, locations and credibility in news articles. "
+        "Subcommands for scripts: add, tag, counts, export-csv (see `loupe SUBCOMMAND --help`).",
+    )
+    parser.add_argument("--db", type=Path, default=None,
+                        help=f"project file to open (default: {default_db_path()})")  # fmt: skip
+    args = parser.parse_args(argv)
+    if args.db is None:
+        args.db = default_db_path()
+        args.db.parent.mkdir(parents=True, exist_ok=True)
+    return args
+
+
+def build_window(db, project_path: str, settings, save_settings, *, first_run_sample: bool = True):
+    """Store, undo stack and window over an open database. Tests, benchmarks and the screenshot
+    script build the real window through this too."""
+    from PySide6.QtGui import QUndoStack
+
+    from app.articles import make_document
+    from app.store import Store
+    from resources import read_text
+    from widgets.main_window import MainWindow
+
+    store = Store(db)
+    if first_run_sample and store.setting("sample_offered") != "yes":
+        if not store.document_summaries():
+            store.add_documents(
+                [make_document(read_text("sample_article.txt"), source=SAMPLE_SOURCE)]
+            )
+        store.set_setting("sample_offered", "yes")
+    undo_stack = QUndoStack()
+    window = MainWindow(store, undo_stack, settings, save_settings, project_path)
+    undo_stack.setParent(window)
+    store.setParent(window)
+    last = store.setting("last_document")
+    ids = [d.id for d in store.document_summaries()]
+    window.open_document(
+        int(last) if last.isdigit() and int(last) in ids else (ids[0] if ids else None)
+    )
+    return window
+
+
 def run_gui(argv: list[str]) -> int:
-    """Build database → store → undo stack → window. PySide6 is imported here, never on the CLI path."""
-    raise NotImplementedError  # filled in with the main window
+    """PySide6 is imported here, never on the CLI path."""
+    args = _gui_args(argv)
+    from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+
+    from app.user_settings import UserSettings, default_config_path, os_user_name
+    from db.connection import DatabaseOpenError, open_db
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("Loupe")
+    config = default_config_path()
+    settings = UserSettings.load(config)
+    if not settings.annotator:
+        name, ok = QInputDialog.getText(
+            None, "Welcome to Loupe", "Your name, saved with every annotation you make:",
+            text=os_user_name(),
+        )  # fmt: skip
+        settings = settings.with_(
+            annotator=(name.strip() if ok and name.strip() else os_user_name())
+        )
+        settings.save(config)
+    windows: list = []
+
+    def open_project(path: str) -> bool:
+        try:
+            db = open_db(path)
+        except DatabaseOpenError as exc:
+            QMessageBox.critical(windows[-1] if windows else None, "Cannot open project", str(exc))
+            return False
+        current = windows[-1].settings if windows else settings
+        window = build_window(db, str(path), current, lambda s: s.save(config))
+        window.project_open_requested.connect(open_project)
+        window.show()
+        if windows:
+            windows.pop().close()
+        windows.append(window)
+        return True
+
+    if not open_project(str(args.db)):
+        return 2
+    return app.exec()
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from sqlite_utils import Database
 
 from app.articles import text_sha256
+from app.formats import csv_export
 from app.model import Annotation, Document, DocumentSummary, EntityCount, GradeCount, TagType
 from db import repository as repo
 
@@ -151,6 +152,11 @@ class Store(QObject):
             repo.restore_tag_type(db, snap)
         self._tag_types_written()
         self.annotations_added.emit(list(snap.annotations))
+
+    def export_csv(self, path: str, document_id: int | None = None) -> int:
+        """Cells are neutralised in SQL, so writing a million rows stays a C loop (see csv_export)."""
+        rows = repo.export_rows(self.db, document_id, csv_export.GUARD_LEADING)
+        return csv_export.write_csv_file(rows, path, guarded=True)
 
     # ------------------------------------------------------------ settings
 

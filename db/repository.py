@@ -145,7 +145,13 @@ def insert_document(db: Database, doc: Document) -> Document:
         ],
     )
     return Document(
-        cur.lastrowid, doc.title, doc.text, doc.text_sha256, doc.source, doc.url, doc.published,
+        cur.lastrowid,
+        doc.title,
+        doc.text,
+        doc.text_sha256,
+        doc.source,
+        doc.url,
+        doc.published,
         doc.created_at,
     )
 
@@ -199,7 +205,20 @@ _ANN_SELECT = (
 def _row_to_annotation(row: tuple) -> Annotation:
     (aid, doc, start, end, quote, prefix, suffix, tag, entity, cred, rel, note, who, ca, ua) = row
     return Annotation(
-        aid, doc, start, end, quote, prefix, suffix, tag, entity, Grade(cred, rel), note, who, ca, ua
+        aid,
+        doc,
+        start,
+        end,
+        quote,
+        prefix,
+        suffix,
+        tag,
+        entity,
+        Grade(cred, rel),
+        note,
+        who,
+        ca,
+        ua,
     )
 
 
@@ -293,11 +312,14 @@ def entity_counts(
     """One GROUP BY over a covering index; names are joined after aggregation, not per row."""
     where, params = _scope(document_id, tag_type_id)
     rows = db.execute(
-        "SELECT g.tag_type_id, t.name, coalesce(e.name, coalesce(g.reliability, '') ||"
-        " coalesce(g.credibility, '')), g.n FROM ("
-        "  SELECT tag_type_id, entity_id, reliability, credibility, count(*) AS n"
+        "SELECT g.tag_type_id, t.name, coalesce(e.name, coalesce(g.rel, '') ||"
+        " coalesce(g.cred, '')), g.n FROM ("
+        # An entity is counted once whatever grades its mentions carry; grades label the rest.
+        "  SELECT tag_type_id, entity_id,"
+        "   CASE WHEN entity_id IS NULL THEN reliability END AS rel,"
+        "   CASE WHEN entity_id IS NULL THEN credibility END AS cred, count(*) AS n"
         f"  FROM annotations WHERE {where}"
-        "  GROUP BY tag_type_id, entity_id, reliability, credibility) g"
+        "  GROUP BY tag_type_id, entity_id, rel, cred) g"
         " JOIN tag_types t ON t.id = g.tag_type_id LEFT JOIN entities e ON e.id = g.entity_id"
         " ORDER BY g.n DESC, t.position, 3 COLLATE NOCASE",
         params,
@@ -325,7 +347,8 @@ def mentions(
         'SELECT a.document_id, a.start, a."end", a.id FROM annotations a'
         " LEFT JOIN entities e ON e.id = a.entity_id"
         f" WHERE {where}"
-        " AND coalesce(e.name, coalesce(a.reliability, '') || coalesce(a.credibility, '')) = ?"
+        " AND CASE WHEN a.entity_id IS NULL THEN coalesce(a.reliability, '') ||"
+        " coalesce(a.credibility, '') ELSE e.name END = ?"
         " ORDER BY a.document_id, a.start",
         [*params, entity],
     ).fetchall()
@@ -357,7 +380,9 @@ def export_rows(
     for i, expr in enumerate(_EXPORT_EXPRESSIONS):
         if guard_leading and i in _TEXT_COLUMNS:
             chars = ",".join(f"char({ord(c)})" for c in guard_leading)
-            expr = f"CASE WHEN substr({expr}, 1, 1) IN ({chars}) THEN '''' || {expr} ELSE {expr} END"
+            expr = (
+                f"CASE WHEN substr({expr}, 1, 1) IN ({chars}) THEN '''' || {expr} ELSE {expr} END"
+            )
         exprs.append(expr)
     where, params = ("a.document_id = ?", [document_id]) if document_id is not None else ("1", [])
     yield from db.conn.execute(

@@ -1,0 +1,85 @@
+"""The documents of the project: title, source and how many tags each has."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from app.model import DocumentSummary
+
+
+class _CountItem(QTableWidgetItem):
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        return int(self.text() or 0) < int(other.text() or 0)
+
+
+class DocumentList(QTableWidget):
+    document_activated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, 3, parent)
+        self.setHorizontalHeaderLabels(["Title", "Source", "Tags"])
+        self.verticalHeader().hide()
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self._current: int | None = None
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.itemSelectionChanged.connect(self._on_self_selection_changed)
+
+    def set_documents(self, summaries: list[DocumentSummary]) -> None:
+        self.blockSignals(True)
+        self.setSortingEnabled(False)
+        self.setRowCount(len(summaries))
+        for row, doc in enumerate(summaries):
+            title = QTableWidgetItem(doc.title)
+            title.setData(Qt.ItemDataRole.UserRole, doc.id)
+            title.setToolTip(f"{doc.title}\n{doc.length:,} characters · document {doc.id}")
+            count = _CountItem(str(doc.annotation_count))
+            count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.setItem(row, 0, title)
+            self.setItem(row, 1, QTableWidgetItem(doc.source))
+            self.setItem(row, 2, count)
+        self.setSortingEnabled(True)
+        self.blockSignals(False)
+        self.set_current(self._current)
+
+    def adjust_count(self, document_id: int, delta: int) -> None:
+        """Follow a tag or an undo without re-querying every document."""
+        for row in range(self.rowCount()):
+            if self.item(row, 0).data(Qt.ItemDataRole.UserRole) == document_id:
+                item = self.item(row, 2)
+                item.setText(str(max(0, int(item.text() or 0) + delta)))
+                return
+
+    def set_current(self, document_id: int | None) -> None:
+        self._current = document_id
+        self.blockSignals(True)
+        self.clearSelection()
+        for row in range(self.rowCount()):
+            if self.item(row, 0).data(Qt.ItemDataRole.UserRole) == document_id:
+                self.selectRow(row)
+                break
+        self.blockSignals(False)
+
+    def _on_self_selection_changed(self) -> None:
+        rows = self.selectionModel().selectedRows()
+        if rows:
+            doc_id = self.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+            if doc_id != self._current:
+                self._current = doc_id
+                self.document_activated.emit(doc_id)

@@ -1,0 +1,32 @@
+"""File choosers, kept apart so tests can replace them and the window code stays readable."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+
+def article_paths(parent: QWidget) -> list[str]:
+    paths, _ = QFileDialog.getOpenFileNames(
+        parent, "Open articles", "", "Articles (*.txt *.md);;All files (*)"
+    )
+    return paths
+
+
+def project_path(parent: QWidget, new: bool) -> str:
+    filters = "Loupe projects (*.loupe *.db);;All files (*)"
+    if new:
+        path, _ = QFileDialog.getSaveFileName(parent, "New project", "project.loupe", filters)
+    else:
+        path, _ = QFileDialog.getOpenFileName(parent, "Open project", "", filters)
+    return path
+
+
+def csv_path(parent: QWidget, suggestion: str) -> str:
+    stem = re.sub(r"[^\w\- ]+", "", suggestion).strip()[:60] or "annotations"
+    name = stem if stem.endswith(".csv") else f"{stem}.csv"
+    path, _ = QFileDialog.getSaveFileName(parent, "Export CSV", str(Path.home() / name),
+                                          "CSV (*.csv)")  # fmt: skip
+    return path
