@@ -68,13 +68,45 @@ def build_window(db, project_path: str, settings, save_settings, *, first_run_sa
     return window
 
 
+class ProjectSession:
+    """Owns the open project's window. Another project gets a fresh window; the old one (and its
+    database) closes only once the new one opened, so a bad file never loses the current one."""
+
+    def __init__(self, settings, config_path: Path) -> None:
+        self.settings, self.config_path = settings, config_path
+        self.window = None
+
+    def _save(self, settings) -> None:
+        self.settings = settings
+        settings.save(self.config_path)
+
+    def open_project(self, path: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        from db.connection import DatabaseOpenError, open_db
+
+        try:
+            db = open_db(path)
+        except DatabaseOpenError as exc:
+            QMessageBox.critical(self.window, "Cannot open project", str(exc))
+            return False
+        window = build_window(db, str(path), self.settings, self._save)
+        window.project_open_requested.connect(self.open_project)
+        old, self.window = self.window, window
+        window.show()
+        if old is not None:
+            old.close()
+            old.store.db.close()
+            old.deleteLater()
+        return True
+
+
 def run_gui(argv: list[str]) -> int:
     """PySide6 is imported here, never on the CLI path."""
     args = _gui_args(argv)
-    from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+    from PySide6.QtWidgets import QApplication, QInputDialog
 
     from app.user_settings import UserSettings, default_config_path, os_user_name
-    from db.connection import DatabaseOpenError, open_db
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("Loupe")
@@ -85,28 +117,11 @@ def run_gui(argv: list[str]) -> int:
             None, "Welcome to Loupe", "Your name, saved with every annotation you make:",
             text=os_user_name(),
         )  # fmt: skip
-        settings = settings.with_(
-            annotator=(name.strip() if ok and name.strip() else os_user_name())
-        )
+        name = name.strip() if ok and name.strip() else os_user_name()
+        settings = settings.with_(annotator=name)
         settings.save(config)
-    windows: list = []
-
-    def open_project(path: str) -> bool:
-        try:
-            db = open_db(path)
-        except DatabaseOpenError as exc:
-            QMessageBox.critical(windows[-1] if windows else None, "Cannot open project", str(exc))
-            return False
-        current = windows[-1].settings if windows else settings
-        window = build_window(db, str(path), current, lambda s: s.save(config))
-        window.project_open_requested.connect(open_project)
-        window.show()
-        if windows:
-            windows.pop().close()
-        windows.append(window)
-        return True
-
-    if not open_project(str(args.db)):
+    session = ProjectSession(settings, config)
+    if not session.open_project(str(args.db)):
         return 2
     return app.exec()
 
