@@ -105,7 +105,7 @@ def shortcut_rows(w) -> list[tuple[str, str]]:
                 k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
             )
             rows.append((keys, action.text().replace("&", "").split("\t")[0]))
-    rows += [("Click a highlight (again)", "Select it (cycle through stacked ones)"),
+    rows += [("Click a highlight", "Select it; click again to cycle through stacked ones"),
              ("Esc", "Clear the annotation selection")]  # fmt: skip
     return rows
 
