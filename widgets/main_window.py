@@ -281,5 +281,9 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
+    def closeEvent(self, event) -> None:
+        self._doc_refresh.stop()  # its database may be closed right after the window
+        super().closeEvent(event)
+
     def shortcut_rows(self) -> list[tuple[str, str]]:
         return shortcut_rows(self)

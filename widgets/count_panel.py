@@ -1,0 +1,297 @@
+"""The count panel: which entities (and credibility grades) are tagged, how often, in this
+document or across all of them, as a sortable table, a top-N bar chart and an Admiralty matrix.
+
+Store signals only schedule a refresh; a single-shot timer runs it, so an import of thousands of
+annotations (or fifty quick tags) costs one `entity_counts` and one `grade_counts` query, not one
+per change. The chart module imports pyqtgraph only when the first refresh builds it (see
+`widgets/count_chart.py`), so constructing the panel at start-up stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from widgets.count_chart import CountChart
+from widgets.count_table import COUNT, ENTITY, TYPE, EntityCountModel
+from widgets.grade_matrix import GradeMatrix
+
+if TYPE_CHECKING:
+    from app.store import Store
+
+
+class CountPanel(QWidget):
+    entity_activated = Signal(int, str)  # tag_type_id, entity (a grade label like "B3")
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._document_id: int | None = None
+        self.refresh_count = 0
+        self.refresh_delay_ms = 30
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._sized = False
+        self._stale = False
+        self._build()
+        self._rebuild_type_filter()
+        self._connect_signals()
+        self.schedule_refresh()
+
+    # ------------------------------------------------------------ public
+
+    @property
+    def document_id(self) -> int | None:
+        return self._document_id
+
+    @property
+    def all_documents(self) -> bool:
+        return self.all_button.isChecked()
+
+    @property
+    def tag_type_filter(self) -> int | None:
+        return self.type_combo.currentData()
+
+    @property
+    def refresh_pending(self) -> bool:
+        return self._timer.isActive()
+
+    def set_document(self, document_id: int | None) -> None:
+        if document_id != self._document_id:
+            self._document_id = document_id
+            self.schedule_refresh()
+
+    def schedule_refresh(self) -> None:
+        """Coalesce: the first change starts the timer, later ones ride on it.
+
+        A hidden panel only notes that it is stale and refreshes when shown: a closed window's
+        panel outlives it until deleted, and must not query a database its owner has closed."""
+        if not self.isVisible():
+            self._stale = True
+        elif not self._timer.isActive():
+            self._timer.start(self.refresh_delay_ms)
+
+    def refresh(self) -> None:
+        self._timer.stop()
+        self._stale = False
+        self.refresh_count += 1
+        types = {t.id: t for t in self._store.tag_types()}
+        type_id = self.tag_type_filter
+        no_document = not self.all_documents and self._document_id is None
+        if no_document:
+            counts, grades = [], []
+        else:
+            doc = None if self.all_documents else self._document_id
+            counts = self._store.entity_counts(doc, type_id)
+            grades = self._store.grade_counts(doc)
+        selected = self._selected_key()
+        self.model.set_rows(counts, {i: QColor(t.color) for i, t in types.items()})
+        if selected and (row := self.model.row_of(*selected)) is not None:
+            self.table.selectRow(row)
+        self.chart.set_counts(counts, {i: t.color for i, t in types.items()})
+        self.matrix.set_counts(grades)
+        self.placeholder.setText(self._empty_message(types, type_id, no_document))
+        self.stack.setCurrentWidget(self.table if counts else self.placeholder)
+        self.chart_section.setVisible(bool(counts))
+
+    # ------------------------------------------------------------ construction
+
+    def _build(self) -> None:
+        self.document_button = QToolButton(text="This document", checkable=True, checked=True)
+        self.all_button = QToolButton(text="All documents", checkable=True)
+        self.scope_group = QButtonGroup(self)
+        for button in (self.document_button, self.all_button):
+            button.setAutoRaise(False)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            self.scope_group.addButton(button)
+        self.document_button.setToolTip("Count the tags of the open document")
+        self.all_button.setToolTip("Count the tags of every document in the project")
+        self.type_combo = QComboBox()
+        self.type_combo.setToolTip("Count only one tag type")
+        self.type_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.type_combo.setMinimumContentsLength(6)
+        controls = QHBoxLayout()
+        controls.setSpacing(0)
+        controls.addWidget(self.document_button)
+        controls.addWidget(self.all_button)
+        controls.addSpacing(8)
+        controls.addWidget(self.type_combo, 1)
+
+        self.model = EntityCountModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COUNT, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(ENTITY, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(TYPE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COUNT, QHeaderView.ResizeMode.ResizeToContents)
+        self.placeholder = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.placeholder.setStyleSheet("color: #777; padding: 16px;")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.placeholder)
+        self.activate_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table)
+        self.activate_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+
+        self.chart = CountChart(top_n=12)
+        self.chart_section = _section("Most mentioned", self.chart)
+        self.matrix = GradeMatrix()
+        self.matrix_section = _section("Admiralty grades", self.matrix)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        for widget in (self.stack, self.chart_section, self.matrix_section):
+            self.splitter.addWidget(widget)
+        # The table scrolls and takes spare height; chart and matrix cap their own heights.
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setStretchFactor(2, 0)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+        layout.addLayout(controls)
+        layout.addWidget(self.splitter, 1)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            self._apply_default_sizes()
+        if self._stale:
+            self._stale = False
+            self.schedule_refresh()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        if self._timer.isActive():
+            self._timer.stop()
+            self._stale = True
+
+    def _apply_default_sizes(self) -> None:
+        """Split the dock's height once it is known: the matrix gets its rows, the chart up to its
+        ideal height but no more than 35 %, and the table (which can scroll) the rest."""
+        total = self.splitter.height() - 2 * self.splitter.handleWidth()
+        matrix = min(self.matrix_section.maximumHeight(), int(total * 0.4))
+        chart = min(self.chart_section.sizeHint().height(), int(total * 0.35))
+        self.splitter.setSizes([total - matrix - chart, chart, matrix])
+
+    def _rebuild_type_filter(self) -> None:
+        """Keep the chosen type across a vocabulary change; fall back to all if it was removed."""
+        current = self.type_combo.currentData()
+        self.type_combo.blockSignals(True)
+        self.type_combo.clear()
+        self.type_combo.addItem("All types", None)
+        for tag in self._store.tag_types():
+            swatch = QPixmap(12, 12)
+            swatch.fill(QColor(tag.color))
+            self.type_combo.addItem(QIcon(swatch), tag.name, tag.id)
+        self.type_combo.setCurrentIndex(max(0, self.type_combo.findData(current)))
+        self.type_combo.blockSignals(False)
+
+    def _connect_signals(self) -> None:
+        self._timer.timeout.connect(self.refresh)
+        store = self._store
+        for signal in (
+            store.annotations_added,
+            store.annotations_removed,
+            store.annotation_updated,
+            store.documents_changed,
+        ):
+            signal.connect(self._on_store_changed)
+        store.tag_types_changed.connect(self._on_store_tag_types_changed)
+        self.scope_group.buttonToggled.connect(self._on_scope_group_toggled)
+        self.type_combo.currentIndexChanged.connect(self._on_type_combo_changed)
+        self.table.clicked.connect(self._on_table_clicked)
+        self.activate_shortcut.activated.connect(self._on_activate_shortcut_activated)
+        self.chart.entity_activated.connect(self.entity_activated)
+
+    # ------------------------------------------------------------ slots
+
+    def _on_store_changed(self, *_args) -> None:
+        self.schedule_refresh()
+
+    def _on_store_tag_types_changed(self) -> None:
+        self._rebuild_type_filter()
+        self.schedule_refresh()
+
+    def _on_scope_group_toggled(self, _button, checked: bool) -> None:
+        if checked:
+            self.schedule_refresh()
+
+    def _on_type_combo_changed(self, _index: int) -> None:
+        self.schedule_refresh()
+
+    def _on_table_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            hit = self.model.entry(index.row())
+            self.entity_activated.emit(hit.tag_type_id, hit.entity)
+
+    def _on_activate_shortcut_activated(self) -> None:
+        self._on_table_clicked(self.table.currentIndex())
+
+    # ------------------------------------------------------------ helpers
+
+    def _selected_key(self) -> tuple[int, str] | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        hit = self.model.entry(rows[0].row())
+        return hit.tag_type_id, hit.entity
+
+    def _empty_message(self, types: dict, type_id: int | None, no_document: bool) -> str:
+        if no_document:
+            return "No document open — open an article to count its tags, or show all documents."
+        chosen = [types[type_id]] if type_id in types else list(types.values())
+        keys = [t.shortcut for t in chosen if t.shortcut]
+        if keys:
+            spoken = " or ".join(filter(None, [", ".join(keys[:-1]), keys[-1]]))
+            how = f"select text and press {spoken}"
+        else:
+            how = "select text and choose a tag type"
+        what = f"No {types[type_id].name} tags" if type_id in types else "No tags"
+        where = "" if self.all_documents else " in this document"
+        return f"{what}{where} yet — {how}"
+
+
+def _section(title: str, body: QWidget) -> QWidget:
+    """A small caption over a splitter pane, so each view says what it counts."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 4, 0, 0)
+    layout.setSpacing(2)
+    caption = QLabel(title)
+    caption.setStyleSheet("font-weight: 600; color: #444;")
+    layout.addWidget(caption)
+    layout.addWidget(body, 1)
+    chrome = caption.sizeHint().height() + layout.spacing() + 4
+    box.setMaximumHeight(min(body.maximumHeight() + chrome, 16777215))
+    return box
