@@ -57,16 +57,13 @@ def snap_span(text: str, start: int, end: int, *, to_words: bool) -> tuple[int, 
             start -= 1
         while 0 < end < len(text) and _is_word_char(text[end]) and _is_word_char(text[end - 1]):
             end += 1
-    while start < end and text[start].isspace():
+    # A dangling apostrophe or hyphen at either edge is punctuation, not part of the word. White
+    # space and such punctuation are trimmed together, so "x - y" cannot leave "x " behind.
+    edge = "'’-\u2011" if to_words else ""
+    while start < end and (text[start].isspace() or text[start] in edge):
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and (text[end - 1].isspace() or text[end - 1] in edge):
         end -= 1
-    if to_words:
-        # A dangling apostrophe or hyphen at either edge is punctuation, not part of the word.
-        while start < end and text[start] in "'’-":
-            start += 1
-        while end > start and text[end - 1] in "'’-":
-            end -= 1
     return (start, end) if start < end else None
 
 
@@ -104,7 +101,7 @@ def new_annotation(
         prefix=text[max(0, start - CONTEXT_CHARS) : start],
         suffix=text[end : end + CONTEXT_CHARS],
         tag_type_id=tag_type_id,
-        entity=entity.strip(),
+        entity=" ".join(entity.split()),  # a quote across a line break names one entity
         grade=grade,
         note=note,
         annotator=annotator,

@@ -51,7 +51,7 @@ class EntityPrompt(_Popup):
         self, parent: QWidget | None, tag: TagType, names: list[str], default: str, note: str = ""
     ) -> None:
         super().__init__(parent, f"Tag as {tag.name}")
-        self.entity = QLineEdit(default)
+        self.entity = QLineEdit(" ".join(default.split()))
         self.entity.selectAll()
         self.entity.setPlaceholderText("canonical name")
         completer = QCompleter(names, self)
@@ -72,7 +72,7 @@ class EntityPrompt(_Popup):
             super().accept()
 
     def result_value(self) -> tuple[str, str]:
-        return self.entity.text().strip(), self.note.text()
+        return " ".join(self.entity.text().split()), self.note.text()
 
 
 class GradePrompt(_Popup):
