@@ -3,12 +3,29 @@ redo/undo call the store, so the database follows the stack exactly."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 
 from PySide6.QtGui import QUndoCommand
 
 from app.model import Annotation, Document, TagType
 from app.store import Store
+
+
+def _dropped_if_failed(redo: Callable[[QUndoCommand], None]) -> Callable[[QUndoCommand], None]:
+    """A redo that raises marks its command obsolete, so QUndoStack.push does not keep it: a failed
+    edit left on the stack would make the next Ctrl+Z undo something that never happened (for a
+    duplicate AddAnnotations, delete the annotation that was already there)."""
+
+    @functools.wraps(redo)
+    def guarded(self: QUndoCommand) -> None:
+        try:
+            redo(self)
+        except BaseException:
+            self.setObsolete(True)
+            raise
+
+    return guarded
 
 
 class AddAnnotations(QUndoCommand):
@@ -17,6 +34,7 @@ class AddAnnotations(QUndoCommand):
         super().__init__(text or (f"Tag “{annotations[0].quote[:30]}”" if n == 1 else f"Add {n} tags"))
         self._store, self._annotations = store, list(annotations)
 
+    @_dropped_if_failed
     def redo(self) -> None:
         self._store.add_annotations(self._annotations)
 
@@ -30,6 +48,7 @@ class RemoveAnnotations(QUndoCommand):
         super().__init__(f"Delete tag “{annotations[0].quote[:30]}”" if n == 1 else f"Delete {n} tags")
         self._store, self._annotations = store, list(annotations)
 
+    @_dropped_if_failed
     def redo(self) -> None:
         self._store.remove_annotations(self._annotations)
 
@@ -42,6 +61,7 @@ class EditAnnotation(QUndoCommand):
         super().__init__(text)
         self._store, self._old, self._new = store, old, new
 
+    @_dropped_if_failed
     def redo(self) -> None:
         self._store.update_annotation(self._old, self._new)
 
@@ -58,6 +78,7 @@ class AddDocuments(QUndoCommand):
         self._store, self._documents = store, list(documents)
         self.added: list[Document] = []
 
+    @_dropped_if_failed
     def redo(self) -> None:
         # Re-adding keeps the original ids, so annotations redone later still point at them.
         self.added = self._store.add_documents(self.added or self._documents)
@@ -71,6 +92,7 @@ class EditDocument(QUndoCommand):
         super().__init__(f"Edit properties of “{new.title[:30]}”")
         self._store, self._old, self._new = store, old, new
 
+    @_dropped_if_failed
     def redo(self) -> None:
         self._store.update_document(self._new)
 
@@ -84,6 +106,7 @@ class AddTagType(QUndoCommand):
         self._store, self._tag = store, tag
         self.added: TagType | None = None
 
+    @_dropped_if_failed
     def redo(self) -> None:
         self.added = self._store.add_tag_type(self.added or self._tag)
 
@@ -97,6 +120,7 @@ class EditTagType(QUndoCommand):
         super().__init__(f"Change tag type “{old.name}”")
         self._store, self._old, self._new = store, old, new
 
+    @_dropped_if_failed
     def redo(self) -> None:
         self._store.update_tag_type(self._new)
 
@@ -112,6 +136,7 @@ class RemoveTagType(QUndoCommand):
         self._store, self._tag = store, tag
         self._snapshot = None
 
+    @_dropped_if_failed
     def redo(self) -> None:
         self._snapshot = self._store.remove_tag_type(self._tag.id)
 

@@ -34,26 +34,34 @@ def open_db(path: str | Path | None, *, plan: migrations.Migrations | None = Non
         _check_readonly(path, known)
         conn = sqlite3.connect(str(path))
     db = Database(conn)
-    db.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    db.conn.execute("PRAGMA foreign_keys = ON")
-    db.conn.execute("PRAGMA secure_delete = ON")
-    if path is not None:
-        db.enable_wal()
-    db.conn.execute("PRAGMA synchronous = FULL")
-    version = db.conn.execute("PRAGMA user_version").fetchone()[0]
-    if path is not None and 0 < version < known:
-        _backup(db, path.with_name(f"{path.name}.v{version}.bak"))
-    if version < known:
-        db.conn.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
-        migrations.apply(db, plan)
+    try:
+        db.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.conn.execute("PRAGMA foreign_keys = ON")
+        db.conn.execute("PRAGMA secure_delete = ON")
+        if path is not None:
+            db.enable_wal()
+        db.conn.execute("PRAGMA synchronous = FULL")
+        version = db.conn.execute("PRAGMA user_version").fetchone()[0]
+        if path is not None and 0 < version < known:
+            _backup(db, path.with_name(f"{path.name}.v{version}.bak"))
+        if version < known:
+            db.conn.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
+            migrations.apply(db, plan)
+    except BaseException:
+        db.close()  # a failed migration must not leave the project file open (and its -wal behind)
+        raise
     return db
 
 
 def _check_readonly(path: Path, known: int) -> None:
     if not path.exists() or path.stat().st_size == 0:
         return
+    # With no -wal or -journal beside it, the file is closed and whole: read it as immutable, so
+    # the probe creates no -wal/-shm next to a file it may refuse. Otherwise share it read-only.
+    quiet = not any(path.with_name(path.name + s).exists() for s in ("-wal", "-journal"))
+    uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if quiet else "")
     try:
-        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        probe = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
         raise DatabaseOpenError(f"{path} cannot be opened: {exc}.") from exc
     try:

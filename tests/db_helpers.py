@@ -1,0 +1,55 @@
+"""A small realistic project for the db tests: two articles, entities, graded claims."""
+
+from __future__ import annotations
+
+from app.articles import make_document
+from app.model import Grade, TagType
+from app.offsets import new_annotation
+from db import repository as repo
+
+REPORT = "Rebels took Hama. Homs is next, said al-Jolani; Homs fell by night.\n"
+REWRITE = "Al-Jolani’s men entered Homs. Damascus 🇸🇾 waits 🐈.\n"
+
+
+def tag(db, name: str) -> TagType:
+    found = repo.find_tag_type(db, name)
+    assert found is not None
+    return found
+
+
+def fill(db) -> dict:
+    """Two documents, entities of two types, graded claims; one transaction, as the store does."""
+    with db.atomic():
+        d1 = repo.insert_document(db, make_document(REPORT, source="Wire"))
+        d2 = repo.insert_document(db, make_document(REWRITE, source="Blog"))
+        actor, loc, cred = tag(db, "Actor"), tag(db, "Location"), tag(db, "Credibility")
+
+        def ann(doc, quote, tag_type, entity="", grade=Grade(), nth=0):
+            start = -1
+            for _ in range(nth + 1):
+                start = doc.text.index(quote, start + 1)
+            return new_annotation(
+                doc.text, doc.id, start, start + len(quote), tag_type.id, entity=entity, grade=grade
+            )
+
+        anns = [
+            ann(d1, "Homs", loc, "Homs"),
+            ann(d1, "Homs", loc, "Homs", Grade(2, "B"), nth=1),  # same entity, also graded
+            ann(d1, "Hama", loc, "Hama"),
+            ann(d1, "al-Jolani", actor, "Abu Mohammad al-Jolani"),
+            ann(d1, "Homs is next", cred, grade=Grade(3, "B")),
+            ann(d2, "Homs", loc, "Homs"),
+            ann(d2, "Al-Jolani’s men", actor, "Abu Mohammad al-Jolani"),
+            ann(d2, "Damascus 🇸🇾 waits", cred, grade=Grade(3, "B")),
+            ann(d2, "entered Homs", cred, grade=Grade(6)),
+        ]
+        repo.insert_annotations(db, anns)
+    return {"d1": d1, "d2": d2, "actor": actor, "loc": loc, "cred": cred, "anns": anns}
+
+
+def unchecked_grade(credibility, reliability) -> Grade:
+    """A Grade the dataclass would refuse, to prove the database refuses it too."""
+    grade = object.__new__(Grade)
+    object.__setattr__(grade, "credibility", credibility)
+    object.__setattr__(grade, "reliability", reliability)
+    return grade
