@@ -30,8 +30,9 @@ def _gui_args(argv: list[str]) -> argparse.Namespace:
         description="Loupe: tag actors, locations and credibility in news articles. "
         "Subcommands for scripts: add, tag, counts, export-csv (see `loupe SUBCOMMAND --help`).",
     )
-    parser.add_argument("--db", type=Path, default=None,
-                        help=f"project file to open (default: {default_db_path()})")  # fmt: skip
+    parser.add_argument(
+        "--db", type=Path, default=None, help=f"project file to open (default: {default_db_path()})"
+    )
     args = parser.parse_args(argv)
     if args.db is None:
         args.db = default_db_path()
@@ -81,6 +82,8 @@ class ProjectSession:
         settings.save(self.config_path)
 
     def open_project(self, path: str) -> bool:
+        import sqlite3
+
         from PySide6.QtWidgets import QMessageBox
 
         from db.connection import DatabaseOpenError, open_db
@@ -89,6 +92,13 @@ class ProjectSession:
             db = open_db(path)
         except DatabaseOpenError as exc:
             QMessageBox.critical(self.window, "Cannot open project", str(exc))
+            return False
+        except sqlite3.Error as exc:  # e.g. its folder is missing or not writable
+            QMessageBox.critical(
+                self.window, "Cannot open project",
+                f"{path} cannot be opened ({exc}). Check that its folder exists and that you may "
+                "write there, then try again.",
+            )  # fmt: skip
             return False
         window = build_window(db, str(path), self.settings, self._save)
         window.project_open_requested.connect(self.open_project)
@@ -114,9 +124,11 @@ def run_gui(argv: list[str]) -> int:
     settings = UserSettings.load(config)
     if not settings.annotator:
         name, ok = QInputDialog.getText(
-            None, "Welcome to Loupe", "Your name, saved with every annotation you make:",
+            None,
+            "Welcome to Loupe",
+            "Your name, saved with every annotation you make:",
             text=os_user_name(),
-        )  # fmt: skip
+        )
         name = name.strip() if ok and name.strip() else os_user_name()
         settings = settings.with_(annotator=name)
         settings.save(config)

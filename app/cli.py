@@ -144,9 +144,16 @@ def _tag(args: argparse.Namespace) -> int:
             raise CliError(f"document {doc.id}: {exc}.") from None
         entity = _entity(args, tag, grade, doc.text[args.start : args.end])
         ann = new_annotation(
-            doc.text, doc.id, args.start, args.end, tag.id, entity=entity, grade=grade,
-            note=args.note, annotator=(args.annotator or "").strip() or _default_annotator(),
-        )  # fmt: skip
+            doc.text,
+            doc.id,
+            args.start,
+            args.end,
+            tag.id,
+            entity=entity,
+            grade=grade,
+            note=args.note,
+            annotator=(args.annotator or "").strip() or _default_annotator(),
+        )
         with db.atomic():
             repository.insert_annotations(db, [ann])
     print(ann.id)
@@ -256,18 +263,22 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser(
-        "add", parents=[common], help="add .txt/.md articles to the project",
+        "add",
+        parents=[common],
+        help="add .txt/.md articles to the project",
         description="Add articles (UTF-8, or UTF-16 with BOM). Prints `ID<TAB>TITLE` per file; a "
         "text already in the project is reported on stderr and its existing id printed.",
-    )  # fmt: skip
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(run=_add)
 
     p = sub.add_parser(
-        "tag", parents=[common], help="tag a span of a document",
+        "tag",
+        parents=[common],
+        help="tag a span of a document",
         description="Tag [START, END) of a document: offsets count Unicode code points (not "
         "bytes, not UTF-16 units), END exclusive. Prints the new annotation's id.",
-    )  # fmt: skip
+    )
     p.add_argument("document_id", type=int, metavar="DOCUMENT_ID")
     p.add_argument("start", type=int, metavar="START")
     p.add_argument("end", type=int, metavar="END")
@@ -280,18 +291,22 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_tag)
 
     p = sub.add_parser(
-        "counts", parents=[common], help="mentions per entity (and per grade)",
+        "counts",
+        parents=[common],
+        help="mentions per entity (and per grade)",
         description="Count annotations per tag type and entity (credibility tags per grade).",
-    )  # fmt: skip
+    )
     p.add_argument("--document", type=int, metavar="ID", help="one document only")
     p.add_argument("--json", action="store_true", help="JSON list of {type, entity, count}")
     p.set_defaults(run=_counts)
 
     p = sub.add_parser(
-        "export-csv", parents=[common], help="export annotations as CSV",
+        "export-csv",
+        parents=[common],
+        help="export annotations as CSV",
         description="Write annotations as CSV (UTF-8 with BOM; see docs/formats.md). The count "
         "is reported on stderr.",
-    )  # fmt: skip
+    )
     p.add_argument("out", metavar="OUT.csv")
     p.add_argument("--document", type=int, metavar="ID", help="one document only")
     p.set_defaults(run=_export)

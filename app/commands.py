@@ -31,7 +31,9 @@ def _dropped_if_failed(redo: Callable[[QUndoCommand], None]) -> Callable[[QUndoC
 class AddAnnotations(QUndoCommand):
     def __init__(self, store: Store, annotations: Sequence[Annotation], text: str = "") -> None:
         n = len(annotations)
-        super().__init__(text or (f"Tag “{annotations[0].quote[:30]}”" if n == 1 else f"Add {n} tags"))
+        super().__init__(
+            text or (f"Tag “{annotations[0].quote[:30]}”" if n == 1 else f"Add {n} tags")
+        )
         self._store, self._annotations = store, list(annotations)
 
     @_dropped_if_failed
@@ -45,7 +47,9 @@ class AddAnnotations(QUndoCommand):
 class RemoveAnnotations(QUndoCommand):
     def __init__(self, store: Store, annotations: Sequence[Annotation]) -> None:
         n = len(annotations)
-        super().__init__(f"Delete tag “{annotations[0].quote[:30]}”" if n == 1 else f"Delete {n} tags")
+        super().__init__(
+            f"Delete tag “{annotations[0].quote[:30]}”" if n == 1 else f"Delete {n} tags"
+        )
         self._store, self._annotations = store, list(annotations)
 
     @_dropped_if_failed

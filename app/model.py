@@ -42,7 +42,7 @@ def utc_now() -> str:
 
 @dataclass(frozen=True, slots=True)
 class Grade:
-    """An Admiralty grade: the claim's credibility (1–6) and, optionally, its source's reliability."""
+    """An Admiralty grade: a claim's credibility (1–6) and, optionally, its source's reliability."""
 
     credibility: int | None = None
     reliability: str | None = None
@@ -69,7 +69,7 @@ class Grade:
 
     @classmethod
     def parse(cls, credibility: object, reliability: object) -> Grade:
-        """Build a grade from loosely typed input (CLI, CSV), raising ValueError with a plain message."""
+        """A grade from loosely typed input (CLI, CSV); ValueError carries a message for people."""
         cred = None
         if credibility not in (None, ""):
             try:
@@ -142,7 +142,7 @@ class Annotation:
 
 @dataclass(frozen=True, slots=True)
 class EntityCount:
-    """One row of the count panel: an entity (or, for credibility tags, a grade) and its mentions."""
+    """A count-panel row: an entity (for credibility tags, a grade) and its mentions."""
 
     tag_type_id: int
     type_name: str

@@ -50,10 +50,12 @@ def _is_word_char(ch: str) -> bool:
 
 
 def snap_span(text: str, start: int, end: int, *, to_words: bool) -> tuple[int, int] | None:
-    """Trim white space from both ends and, if asked, widen to whole words. None if nothing is left."""
+    """Trim white space and, if asked, widen to whole words; None if nothing is left."""
     start, end = max(0, start), min(len(text), end)
     if to_words:
-        while 0 < start < len(text) and _is_word_char(text[start - 1]) and _is_word_char(text[start]):
+        while (
+            0 < start < len(text) and _is_word_char(text[start - 1]) and _is_word_char(text[start])
+        ):
             start -= 1
         while 0 < end < len(text) and _is_word_char(text[end]) and _is_word_char(text[end - 1]):
             end += 1
@@ -89,7 +91,7 @@ def new_annotation(
     note: str = "",
     annotator: str = "",
 ) -> Annotation:
-    """The one place an annotation is born: quote and context are always sliced from the stored text."""
+    """The one place an annotation is born: quote and context are sliced from the stored text."""
     check_span(text, start, end)
     now = utc_now()
     return Annotation(

@@ -154,7 +154,7 @@ class Store(QObject):
         self.annotations_added.emit(list(snap.annotations))
 
     def export_csv(self, path: str, document_id: int | None = None) -> int:
-        """Cells are neutralised in SQL, so writing a million rows stays a C loop (see csv_export)."""
+        """Cells are neutralised in SQL, so a million rows stay a C loop (see csv_export)."""
         rows = repo.export_rows(self.db, document_id, csv_export.GUARD_LEADING)
         return csv_export.write_csv_file(rows, path, guarded=True)
 

@@ -43,7 +43,9 @@ class UserSettings:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cls()
-        known = {k: v for k, v in data.items() if k in cls.__slots__} if isinstance(data, dict) else {}
+        known = (
+            {k: v for k, v in data.items() if k in cls.__slots__} if isinstance(data, dict) else {}
+        )
         try:
             return cls(**known)
         except TypeError:

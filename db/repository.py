@@ -64,7 +64,8 @@ def insert_tag_type(db: Database, tag: TagType) -> TagType:
 
 def update_tag_type(db: Database, tag: TagType) -> None:
     db.execute(
-        "UPDATE tag_types SET name = ?, kind = ?, color = ?, shortcut = ?, position = ? WHERE id = ?",
+        "UPDATE tag_types SET name = ?, kind = ?, color = ?, shortcut = ?, position = ?"
+        " WHERE id = ?",
         [tag.name, tag.kind, tag.color, tag.shortcut, tag.position, tag.id],
     )
 
@@ -131,7 +132,8 @@ def find_document_by_hash(db: Database, text_sha256: str) -> DocumentSummary | N
 
 def insert_document(db: Database, doc: Document) -> Document:
     cur = db.execute(
-        "INSERT INTO documents (id, title, source_id, url, published, text, text_sha256, created_at)"
+        "INSERT INTO documents"
+        " (id, title, source_id, url, published, text, text_sha256, created_at)"
         " VALUES (?,?,?,?,?,?,?,?)",
         [
             doc.id,
@@ -250,10 +252,22 @@ def _entity_id(db: Database, tag_type_id: int, name: str) -> int | None:
 
 def _annotation_params(db: Database, a: Annotation) -> tuple:
     return (
-        a.id, a.document_id, a.start, a.end, a.quote, a.prefix, a.suffix, a.tag_type_id,
-        _entity_id(db, a.tag_type_id, a.entity), a.grade.credibility, a.grade.reliability,
-        a.note, a.annotator, a.created_at, a.updated_at,
-    )  # fmt: skip
+        a.id,
+        a.document_id,
+        a.start,
+        a.end,
+        a.quote,
+        a.prefix,
+        a.suffix,
+        a.tag_type_id,
+        _entity_id(db, a.tag_type_id, a.entity),
+        a.grade.credibility,
+        a.grade.reliability,
+        a.note,
+        a.annotator,
+        a.created_at,
+        a.updated_at,
+    )
 
 
 def insert_annotations(db: Database, annotations: Iterable[Annotation]) -> None:
@@ -271,11 +285,21 @@ def update_annotation(db: Database, a: Annotation) -> None:
         " tag_type_id = ?, entity_id = ?, credibility = ?, reliability = ?, note = ?,"
         " annotator = ?, updated_at = ? WHERE id = ?",
         [
-            a.start, a.end, a.quote, a.prefix, a.suffix, a.tag_type_id,
-            _entity_id(db, a.tag_type_id, a.entity), a.grade.credibility, a.grade.reliability,
-            a.note, a.annotator, a.updated_at, a.id,
+            a.start,
+            a.end,
+            a.quote,
+            a.prefix,
+            a.suffix,
+            a.tag_type_id,
+            _entity_id(db, a.tag_type_id, a.entity),
+            a.grade.credibility,
+            a.grade.reliability,
+            a.note,
+            a.annotator,
+            a.updated_at,
+            a.id,
         ],
-    )  # fmt: skip
+    )
 
 
 def delete_annotations(db: Database, ids: Iterable[str]) -> None:
@@ -358,16 +382,46 @@ def mentions(
 # ---------------------------------------------------------------- export
 
 EXPORT_COLUMNS = (
-    "annotation_id", "document_id", "document_title", "source", "url", "start", "end", "quote",
-    "prefix", "suffix", "tag_type", "entity", "credibility", "reliability", "note", "annotator",
-    "created_at", "updated_at",
-)  # fmt: skip
+    "annotation_id",
+    "document_id",
+    "document_title",
+    "source",
+    "url",
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "tag_type",
+    "entity",
+    "credibility",
+    "reliability",
+    "note",
+    "annotator",
+    "created_at",
+    "updated_at",
+)
 
 _EXPORT_EXPRESSIONS = (
-    "a.id", "a.document_id", "d.title", "coalesce(s.name, '')", "d.url", "a.start", 'a."end"',
-    "a.quote", "a.prefix", "a.suffix", "t.name", "coalesce(e.name, '')", "a.credibility",
-    "a.reliability", "a.note", "a.annotator", "a.created_at", "a.updated_at",
-)  # fmt: skip
+    "a.id",
+    "a.document_id",
+    "d.title",
+    "coalesce(s.name, '')",
+    "d.url",
+    "a.start",
+    'a."end"',
+    "a.quote",
+    "a.prefix",
+    "a.suffix",
+    "t.name",
+    "coalesce(e.name, '')",
+    "a.credibility",
+    "a.reliability",
+    "a.note",
+    "a.annotator",
+    "a.created_at",
+    "a.updated_at",
+)
 _TEXT_COLUMNS = {0, 2, 3, 4, 7, 8, 9, 10, 11, 14, 15, 16, 17}
 
 
@@ -375,7 +429,7 @@ def export_rows(
     db: Database, document_id: int | None = None, guard_leading: str = ""
 ) -> Iterator[tuple]:
     """Rows in EXPORT_COLUMNS order. Text cells starting with a character in `guard_leading` get a
-    leading apostrophe — done in SQL because a Python pass over a million rows doubles export time."""
+    leading apostrophe — in SQL, because a Python pass over a million rows doubles export time."""
     exprs = []
     for i, expr in enumerate(_EXPORT_EXPRESSIONS):
         if guard_leading and i in _TEXT_COLUMNS:

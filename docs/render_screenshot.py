@@ -54,10 +54,19 @@ def tag_sample(window) -> None:
         tag = types[type_name]
         grade = Grade(int(value[1]), value[0]) if tag.kind == "credibility" else Grade()
         entity = value if tag.kind == "entity" else ""
-        annotations.append(new_annotation(
-            text, doc_id, start, start + len(quote), tag.id, entity=entity, grade=grade,
-            note=note, annotator="analyst",
-        ))  # fmt: skip
+        annotations.append(
+            new_annotation(
+                text,
+                doc_id,
+                start,
+                start + len(quote),
+                tag.id,
+                entity=entity,
+                grade=grade,
+                note=note,
+                annotator="analyst",
+            )
+        )
     window.undo_stack.push(AddAnnotations(window.store, annotations))
 
 
@@ -70,7 +79,9 @@ def main(out: Path = ROOT / "docs" / "screenshot.png") -> Path:
     from db.connection import open_db
 
     app = QApplication.instance() or QApplication([])
-    window = loupe.build_window(open_db(None), "analyst.loupe", UserSettings("analyst"), lambda s: None)
+    window = loupe.build_window(
+        open_db(None), "analyst.loupe", UserSettings("analyst"), lambda s: None
+    )
     window.resize(1440, 860)
     window.show()
     tag_sample(window)

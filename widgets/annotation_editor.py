@@ -1,5 +1,6 @@
 """What the analyst does to annotations: tag a selection, change type/entity/grade/note, delete,
-jump between mentions. Each edit becomes one command on the undo stack; nothing here writes directly.
+jump between mentions. Each edit becomes one command on the undo stack; nothing here writes
+directly.
 """
 
 from __future__ import annotations
@@ -23,9 +24,13 @@ class AnnotationEditor(QObject):
     document_requested = Signal(int)  # a jump needs another document open
 
     def __init__(
-        self, store: Store, undo_stack: QUndoStack, view: ArticleView, parent: QWidget,
+        self,
+        store: Store,
+        undo_stack: QUndoStack,
+        view: ArticleView,
+        parent: QWidget,
         annotator: str,
-    ) -> None:  # fmt: skip
+    ) -> None:
         super().__init__(parent)
         self._store, self._stack, self._view, self._parent = store, undo_stack, view, parent
         self.annotator = annotator
@@ -64,9 +69,16 @@ class AnnotationEditor(QObject):
             return None
         entity, grade, note = answer
         ann = new_annotation(
-            text, doc_id, start, end, tag.id, entity=entity, grade=grade, note=note,
+            text,
+            doc_id,
+            start,
+            end,
+            tag.id,
+            entity=entity,
+            grade=grade,
+            note=note,
             annotator=self.annotator,
-        )  # fmt: skip
+        )
         self._stack.push(AddAnnotations(self._store, [ann]))
         tc = self._view.textCursor()
         tc.clearSelection()
@@ -91,8 +103,11 @@ class AnnotationEditor(QObject):
             if answer is None:
                 return
             entity, grade, _ = answer
-        self._edit(ann, replace(ann, tag_type_id=tag.id, entity=entity, grade=grade),
-                   f"Change tag to {tag.name}")  # fmt: skip
+        self._edit(
+            ann,
+            replace(ann, tag_type_id=tag.id, entity=entity, grade=grade),
+            f"Change tag to {tag.name}",
+        )
 
     def change_details(self, ann: Annotation) -> None:
         """The entity of an entity tag, or the grade of a credibility tag."""
@@ -126,8 +141,7 @@ class AnnotationEditor(QObject):
         if span is not None:
             for tag in types:
                 key = f"\t{tag.shortcut}" if tag.shortcut else ""
-                menu.addAction(f"Tag as {tag.name}{key}",
-                               lambda t=tag.id: self.tag_selection(t))  # fmt: skip
+                menu.addAction(f"Tag as {tag.name}{key}", lambda t=tag.id: self.tag_selection(t))
         ann = self._view.selected_annotation()
         if ann is not None:
             if not menu.isEmpty():

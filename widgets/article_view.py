@@ -67,7 +67,7 @@ class ArticleView(QPlainTextEdit):
         self.viewport().update()
 
     def set_document(self, doc: Document | None, annotations: list[Annotation]) -> None:
-        """Show a document; the previous one's scroll position and cursor are kept for coming back."""
+        """Show a document; the previous one's scroll position and cursor are kept for later."""
         if self._doc is not None:
             tc = self.textCursor()
             self._view_state[self._doc.id] = (

@@ -19,6 +19,13 @@ class _CountItem(QTableWidgetItem):
         return int(self.text() or 0) < int(other.text() or 0)
 
 
+class _TextItem(QTableWidgetItem):
+    """Titles and sources sort as people read them: "al-Jolani" by "Assad", not after "Zarqa"."""
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        return self.text().casefold() < other.text().casefold()
+
+
 class DocumentList(QTableWidget):
     document_activated = Signal(int)
 
@@ -35,6 +42,7 @@ class DocumentList(QTableWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # Qt's default is Z→A
         self._current: int | None = None
         self._connect_signals()
 
@@ -46,13 +54,13 @@ class DocumentList(QTableWidget):
         self.setSortingEnabled(False)
         self.setRowCount(len(summaries))
         for row, doc in enumerate(summaries):
-            title = QTableWidgetItem(doc.title)
+            title = _TextItem(doc.title)
             title.setData(Qt.ItemDataRole.UserRole, doc.id)
             title.setToolTip(f"{doc.title}\n{doc.length:,} characters · document {doc.id}")
             count = _CountItem(str(doc.annotation_count))
             count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.setItem(row, 0, title)
-            self.setItem(row, 1, QTableWidgetItem(doc.source))
+            self.setItem(row, 1, _TextItem(doc.source))
             self.setItem(row, 2, count)
         self.setSortingEnabled(True)
         self.blockSignals(False)

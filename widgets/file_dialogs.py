@@ -27,6 +27,7 @@ def project_path(parent: QWidget, new: bool) -> str:
 def csv_path(parent: QWidget, suggestion: str) -> str:
     stem = re.sub(r"[^\w\- ]+", "", suggestion).strip()[:60] or "annotations"
     name = stem if stem.endswith(".csv") else f"{stem}.csv"
-    path, _ = QFileDialog.getSaveFileName(parent, "Export CSV", str(Path.home() / name),
-                                          "CSV (*.csv)")  # fmt: skip
+    path, _ = QFileDialog.getSaveFileName(
+        parent, "Export CSV", str(Path.home() / name), "CSV (*.csv)"
+    )
     return path

@@ -33,10 +33,14 @@ class MainWindow(QMainWindow):
     project_open_requested = Signal(str)
 
     def __init__(
-        self, store: Store, undo_stack: QUndoStack, settings: UserSettings,
-        save_settings: Callable[[UserSettings], None], project_path: str = "",
+        self,
+        store: Store,
+        undo_stack: QUndoStack,
+        settings: UserSettings,
+        save_settings: Callable[[UserSettings], None],
+        project_path: str = "",
         parent: QWidget | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         super().__init__(parent)
         self.store, self.undo_stack = store, undo_stack
         self.settings, self._save_settings = settings, save_settings

@@ -29,20 +29,25 @@ def build_menus(w) -> dict:
     bar = w.menuBar()
     a: dict = {}
     file = bar.addMenu("&File")
-    a["open"] = _action(w, file, "&Open articles…", lambda: w.open_files(file_dialogs.article_paths(w)),
-                        ["Ctrl+O"])  # fmt: skip
+    a["open"] = _action(
+        w, file, "&Open articles…", lambda: w.open_files(file_dialogs.article_paths(w)), ["Ctrl+O"]
+    )
     a["paste"] = _action(w, file, "&Paste as new document", w.paste_document, ["Ctrl+Shift+V"])
     a["properties"] = _action(w, file, "Document p&roperties…", w.edit_properties, ["Ctrl+I"])
     file.addSeparator()
-    a["new_project"] = _action(w, file, "&New project…", lambda: w.request_project(True),
-                               ["Ctrl+Shift+N"])  # fmt: skip
-    a["open_project"] = _action(w, file, "Open pro&ject…", lambda: w.request_project(False),
-                                ["Ctrl+Shift+O"])  # fmt: skip
+    a["new_project"] = _action(
+        w, file, "&New project…", lambda: w.request_project(True), ["Ctrl+Shift+N"]
+    )
+    a["open_project"] = _action(
+        w, file, "Open pro&ject…", lambda: w.request_project(False), ["Ctrl+Shift+O"]
+    )
     file.addSeparator()
-    a["export_doc"] = _action(w, file, "&Export CSV — this document…", lambda: w.export_csv(False),
-                              ["Ctrl+E"])  # fmt: skip
-    a["export_all"] = _action(w, file, "Export CSV — &all documents…", lambda: w.export_csv(True),
-                              ["Ctrl+Shift+E"])  # fmt: skip
+    a["export_doc"] = _action(
+        w, file, "&Export CSV — this document…", lambda: w.export_csv(False), ["Ctrl+E"]
+    )
+    a["export_all"] = _action(
+        w, file, "Export CSV — &all documents…", lambda: w.export_csv(True), ["Ctrl+Shift+E"]
+    )
     file.addSeparator()
     a["quit"] = _action(w, file, "&Quit", w.close, ["Ctrl+Q"])
 
@@ -54,10 +59,12 @@ def build_menus(w) -> dict:
     edit.addActions([undo, redo])
     a["undo"], a["redo"] = undo, redo
     edit.addSeparator()
-    a["edit_details"] = _action(w, edit, "Change &entity or grade…",
-                                lambda: _on_selected(w, w.editor.change_details), ["E"])  # fmt: skip
-    a["edit_note"] = _action(w, edit, "Edit &note…", lambda: _on_selected(w, w.editor.edit_note),
-                             ["N"])  # fmt: skip
+    a["edit_details"] = _action(
+        w, edit, "Change &entity or grade…", lambda: _on_selected(w, w.editor.change_details), ["E"]
+    )
+    a["edit_note"] = _action(
+        w, edit, "Edit &note…", lambda: _on_selected(w, w.editor.edit_note), ["N"]
+    )
     a["delete"] = _action(w, edit, "&Delete annotation", lambda: w.editor.delete(), ["Delete"])
     for key in ("edit_details", "edit_note", "delete"):
         a[key].setEnabled(False)
@@ -69,8 +76,9 @@ def build_menus(w) -> dict:
     a["manage_tags"].triggered.connect(w.manage_tag_types)
 
     view = bar.addMenu("&View")
-    a["snap"] = _action(w, view, "&Snap selection to whole words", w.set_snap_to_words,
-                        ["Ctrl+W"], checkable=True)  # fmt: skip
+    a["snap"] = _action(
+        w, view, "&Snap selection to whole words", w.set_snap_to_words, ["Ctrl+W"], checkable=True
+    )
     a["snap"].setChecked(w.view.snap_to_words)
     view.addSeparator()
     for dock in w._docks.values():
@@ -78,8 +86,9 @@ def build_menus(w) -> dict:
     view.addAction(w.tag_bar.toggleViewAction())
 
     help_menu = bar.addMenu("&Help")
-    a["shortcuts"] = _action(w, help_menu, "&Keyboard shortcuts", lambda: _show_shortcuts(w),
-                             ["F1"])  # fmt: skip
+    a["shortcuts"] = _action(
+        w, help_menu, "&Keyboard shortcuts", lambda: _show_shortcuts(w), ["F1"]
+    )
     return a
 
 
@@ -90,8 +99,9 @@ def _on_selected(w, fn) -> None:
 
 
 def _ask_annotator(w) -> None:
-    name, ok = QInputDialog.getText(w, "Annotator", "Your name, saved with every annotation:",
-                                    text=w.settings.annotator)  # fmt: skip
+    name, ok = QInputDialog.getText(
+        w, "Annotator", "Your name, saved with every annotation:", text=w.settings.annotator
+    )
     if ok and name.strip():
         w.set_annotator(name.strip())
         w._save_settings(w.settings)
@@ -105,8 +115,10 @@ def shortcut_rows(w) -> list[tuple[str, str]]:
                 k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
             )
             rows.append((keys, action.text().replace("&", "").split("\t")[0]))
-    rows += [("Click a highlight", "Select it; click again to cycle through stacked ones"),
-             ("Esc", "Clear the annotation selection")]  # fmt: skip
+    rows += [
+        ("Click a highlight", "Select it; click again to cycle through stacked ones"),
+        ("Esc", "Clear the annotation selection"),
+    ]
     return rows
 
 

@@ -1,7 +1,7 @@
 """The small popups that finish a tag: canonical entity, Admiralty grade, note.
 
 They are built to be driven from the keyboard (an analyst tags hundreds of passages): type or accept
-the default, Enter accepts, Esc cancels. Module-level `ask_*` functions are what the window calls, so
+the default, Enter accepts, Esc cancels. The window calls the module-level `ask_*` functions, so
 tests replace them with monkeypatch instead of clicking through modal dialogs.
 """
 
@@ -76,7 +76,7 @@ class EntityPrompt(_Popup):
 
 
 class GradePrompt(_Popup):
-    """The Admiralty grade: keys 1–6 pick credibility, A–F reliability (0 clears it), Enter accepts."""
+    """The Admiralty grade: keys 1–6 pick credibility, A–F reliability (0 clears), Enter accepts."""
 
     def __init__(self, parent: QWidget | None, initial: Grade, note: str = "") -> None:
         super().__init__(parent, "Credibility (Admiralty code)")
@@ -137,9 +137,13 @@ class GradePrompt(_Popup):
 
 
 def ask_entity(
-    parent: QWidget, tag: TagType, names: list[str], default: str, note: str = "",
+    parent: QWidget,
+    tag: TagType,
+    names: list[str],
+    default: str,
+    note: str = "",
     pos: QPoint | None = None,
-) -> tuple[str, str] | None:  # fmt: skip
+) -> tuple[str, str] | None:
     prompt = EntityPrompt(parent, tag, names, default, note)
     prompt.show_near(pos)
     return prompt.result_value() if prompt.exec() == QDialog.DialogCode.Accepted else None

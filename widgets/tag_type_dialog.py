@@ -90,8 +90,10 @@ class TagTypeDialog(QDialog):
     def name_problem(self, name: str, exclude: int | None = None) -> str:
         if not name.strip():
             return "A tag type needs a name."
-        if any(t.name.casefold() == name.strip().casefold() and t.id != exclude
-               for t in self._store.tag_types()):  # fmt: skip
+        if any(
+            t.name.casefold() == name.strip().casefold() and t.id != exclude
+            for t in self._store.tag_types()
+        ):
             return f"There is already a tag type called “{name.strip()}”."
         return ""
 

@@ -23,10 +23,25 @@ from typing import TextIO
 
 # Must equal db.repository.EXPORT_COLUMNS (formats may not import db; a test compares them).
 COLUMNS = (
-    "annotation_id", "document_id", "document_title", "source", "url", "start", "end", "quote",
-    "prefix", "suffix", "tag_type", "entity", "credibility", "reliability", "note", "annotator",
-    "created_at", "updated_at",
-)  # fmt: skip
+    "annotation_id",
+    "document_id",
+    "document_title",
+    "source",
+    "url",
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "tag_type",
+    "entity",
+    "credibility",
+    "reliability",
+    "note",
+    "annotator",
+    "created_at",
+    "updated_at",
+)
 
 GUARD_LEADING = "=+-@\t\r'"
 _GUARD_TUPLE = tuple(GUARD_LEADING)
