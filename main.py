@@ -111,6 +111,26 @@ class ProjectSession:
         return True
 
 
+def _install_error_dialog() -> None:
+    """An unexpected error in a slot (disk full, a locked project) is logged with its traceback on
+    stderr and shown as one plain sentence; the edit that raised was rolled back and left off the
+    undo stack (app/commands.py), so the window stays consistent with the database."""
+    import traceback
+
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def hook(kind, value, tb) -> None:
+        traceback.print_exception(kind, value, tb)
+        text = str(value).split("): ", 1)[-1] if "Python override" in str(value) else str(value)
+        QMessageBox.warning(
+            QApplication.activeWindow(),
+            "Loupe",
+            f"That did not work and nothing was changed: {text or kind.__name__}",
+        )
+
+    sys.excepthook = hook
+
+
 def run_gui(argv: list[str]) -> int:
     """PySide6 is imported here, never on the CLI path."""
     args = _gui_args(argv)
@@ -120,6 +140,7 @@ def run_gui(argv: list[str]) -> int:
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("Loupe")
+    _install_error_dialog()
     config = default_config_path()
     settings = UserSettings.load(config)
     if not settings.annotator:
