@@ -82,8 +82,6 @@ class ProjectSession:
         settings.save(self.config_path)
 
     def open_project(self, path: str) -> bool:
-        import sqlite3
-
         from PySide6.QtWidgets import QMessageBox
 
         from db.connection import DatabaseOpenError, open_db
@@ -92,13 +90,6 @@ class ProjectSession:
             db = open_db(path)
         except DatabaseOpenError as exc:
             QMessageBox.critical(self.window, "Cannot open project", str(exc))
-            return False
-        except sqlite3.Error as exc:  # e.g. its folder is missing or not writable
-            QMessageBox.critical(
-                self.window, "Cannot open project",
-                f"{path} cannot be opened ({exc}). Check that its folder exists and that you may "
-                "write there, then try again.",
-            )  # fmt: skip
             return False
         window = build_window(db, str(path), self.settings, self._save)
         window.project_open_requested.connect(self.open_project)
@@ -131,8 +122,9 @@ def _install_error_dialog() -> None:
     sys.excepthook = hook
 
 
-def run_gui(argv: list[str]) -> int:
-    """PySide6 is imported here, never on the CLI path."""
+def start_gui(argv: list[str]):
+    """Ask the name on first start and open the project; None if it cannot be opened.
+    PySide6 is imported here, never on the CLI path."""
     args = _gui_args(argv)
     from PySide6.QtWidgets import QApplication, QInputDialog
 
@@ -154,9 +146,14 @@ def run_gui(argv: list[str]) -> int:
         settings = settings.with_(annotator=name)
         settings.save(config)
     session = ProjectSession(settings, config)
-    if not session.open_project(str(args.db)):
-        return 2
-    return app.exec()
+    return session if session.open_project(str(args.db)) else None
+
+
+def run_gui(argv: list[str]) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    session = start_gui(argv)
+    return QApplication.instance().exec() if session is not None else 2
 
 
 if __name__ == "__main__":

@@ -32,7 +32,13 @@ def open_db(path: str | Path | None, *, plan: migrations.Migrations | None = Non
         if path.is_dir():
             raise DatabaseOpenError(f"{path} is a folder, not a Loupe project file.")
         _check_readonly(path, known)
-        conn = sqlite3.connect(str(path))
+        try:
+            conn = sqlite3.connect(str(path))
+        except sqlite3.Error as exc:  # its folder is missing or not writable
+            raise DatabaseOpenError(
+                f"{path} cannot be opened ({exc}). Check that its folder exists and that you "
+                "may write there, then try again."
+            ) from exc
     db = Database(conn)
     try:
         db.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -16,7 +16,7 @@ def make_window(qtbot, db, *, sample: bool = False, annotator: str = "tester"):
         db, "test.loupe", UserSettings(annotator=annotator), saved.append, first_run_sample=sample
     )
     window.saved_settings = saved
-    qtbot.addWidget(window)
+    qtbot.addWidget(window)  # closed and deleted at teardown, before the db fixture closes
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()

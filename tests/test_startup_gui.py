@@ -4,9 +4,9 @@ folder, the sample article open."""
 from __future__ import annotations
 
 import json
+import sys
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QInputDialog
 
 import main
 from db.connection import open_db
@@ -14,6 +14,7 @@ from db.repository import list_document_summaries
 
 
 def _run(monkeypatch, tmp_path, answer):
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs its own; restore it
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     asked = []
@@ -23,13 +24,11 @@ def _run(monkeypatch, tmp_path, answer):
         return answer
 
     monkeypatch.setattr(QInputDialog, "getText", get_text)
-    shown = []
-    QTimer.singleShot(200, lambda: shown.append(QApplication.activeWindow() or True))
-    QTimer.singleShot(300, QApplication.instance().quit)
-    assert main.run_gui([]) == 0
-    for w in QApplication.topLevelWidgets():
-        w.close()
-    return asked, shown
+    session = main.start_gui([])
+    assert session is not None and session.window.isVisible()
+    session.window.close()
+    session.window.store.db.close()
+    return asked, [session.window]
 
 
 def test_first_start_asks_name_once_and_opens_sample(qapp, monkeypatch, tmp_path):

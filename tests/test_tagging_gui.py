@@ -127,7 +127,7 @@ def test_reopening_the_database_shows_the_same_state(qtbot, tmp_path, monkeypatc
     qtbot.keyClick(w.view, KEY_1)
     before = annotations_for_document(db, w.view.document_id)
     doc_id = w.view.document_id
-    w.close()
+    w.close()  # stops the window's pending refreshes, which must not touch the closed database
     db.close()
 
     db2 = open_db(path)

@@ -232,7 +232,9 @@ class MainWindow(QMainWindow):
             menu.addAction(self.actions["manage_tags"])
 
     def manage_tag_types(self) -> None:
-        TagTypeDialog(self.store, self.undo_stack, self).exec()
+        dialog = TagTypeDialog(self.store, self.undo_stack, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exec()
 
     def _on_view_context_menu_requested(self, pos, stack, span) -> None:
         self.editor.build_context_menu(stack, span).exec(pos)
