@@ -101,7 +101,6 @@ class GradePrompt(_Popup):
         rel_id = "ABCDEF".index(initial.reliability) + 1 if initial.reliability else 0
         self.reliability.button(rel_id).setChecked(True)
         self.preview = QLabel()
-        self.preview.setStyleSheet("font-size: 20px; font-weight: bold")
         self.note = QLineEdit(note)
         self.note.setPlaceholderText("optional note")
         layout = QVBoxLayout(self)
@@ -117,7 +116,10 @@ class GradePrompt(_Popup):
 
     def _update_preview(self, *_args) -> None:
         grade = self.grade()
-        self.preview.setText(f"{grade.compact}   <small>{grade.description}</small>")
+        self.preview.setText(
+            f"<span style='font-size:20px; font-weight:bold'>{grade.compact}</span>"
+            f"&nbsp;&nbsp;{grade.description}"
+        )
 
     def keyPressEvent(self, event) -> None:
         text = event.text().upper()
