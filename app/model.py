@@ -34,6 +34,13 @@ RELIABILITY_NAMES = {
 
 CONTEXT_CHARS = 32
 
+# Loupe's CSV export, in column order (meanings and units: docs/formats.md).
+CSV_COLUMNS = (
+    "annotation_id", "document_id", "document_title", "source", "url", "start", "end", "quote",
+    "prefix", "suffix", "tag_type", "entity", "credibility", "reliability", "note", "annotator",
+    "created_at", "updated_at",
+)  # fmt: skip
+
 
 def utc_now() -> str:
     """One timestamp format everywhere: ISO 8601, UTC, milliseconds, sortable as text."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from app.model import (
+    CSV_COLUMNS,
     Annotation,
     Document,
     DocumentSummary,
@@ -381,26 +382,7 @@ def mentions(
 
 # ---------------------------------------------------------------- export
 
-EXPORT_COLUMNS = (
-    "annotation_id",
-    "document_id",
-    "document_title",
-    "source",
-    "url",
-    "start",
-    "end",
-    "quote",
-    "prefix",
-    "suffix",
-    "tag_type",
-    "entity",
-    "credibility",
-    "reliability",
-    "note",
-    "annotator",
-    "created_at",
-    "updated_at",
-)
+EXPORT_COLUMNS = CSV_COLUMNS  # the CSV header; expressions below follow its order
 
 _EXPORT_EXPRESSIONS = (
     "a.id",

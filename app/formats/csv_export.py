@@ -21,27 +21,9 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TextIO
 
-# Must equal db.repository.EXPORT_COLUMNS (formats may not import db; a test compares them).
-COLUMNS = (
-    "annotation_id",
-    "document_id",
-    "document_title",
-    "source",
-    "url",
-    "start",
-    "end",
-    "quote",
-    "prefix",
-    "suffix",
-    "tag_type",
-    "entity",
-    "credibility",
-    "reliability",
-    "note",
-    "annotator",
-    "created_at",
-    "updated_at",
-)
+from app.model import CSV_COLUMNS
+
+COLUMNS = CSV_COLUMNS
 
 GUARD_LEADING = "=+-@\t\r'"
 _GUARD_TUPLE = tuple(GUARD_LEADING)
