@@ -24,7 +24,7 @@ class SpanError(ValueError):
 class Utf16Map:
     """Bidirectional offset map for one text."""
 
-    __slots__ = ("_astral_cp", "_astral_u16", "length", "length_utf16")
+    __slots__ = ("_astral_cp", "_astral_u16", "identity", "length", "length_utf16")
 
     def __init__(self, text: str) -> None:
         self._astral_cp = [m.start() for m in _ASTRAL.finditer(text)]
@@ -32,6 +32,7 @@ class Utf16Map:
         self._astral_u16 = [cp + i for i, cp in enumerate(self._astral_cp)]
         self.length = len(text)
         self.length_utf16 = self.length + len(self._astral_cp)
+        self.identity = not self._astral_cp  # all in the BMP: both units agree, skip the bisects
 
     def to_utf16(self, cp: int) -> int:
         return cp + bisect_left(self._astral_cp, cp)

@@ -32,6 +32,9 @@ class Store(QObject):
         super().__init__(parent)
         self.db = db
         self._tag_types: list[TagType] | None = None
+        # Names offered by the tag popup, per tag type. Entities are never deleted except with
+        # their type, so the cache only ever grows by what this store itself writes.
+        self._entity_names: dict[int, list[str]] = {}
 
     @contextmanager
     def _transaction(self):
@@ -60,11 +63,24 @@ class Store(QObject):
     def annotations(self, document_id: int) -> list[Annotation]:
         return repo.annotations_for_document(self.db, document_id)
 
+    def spans(self, document_id: int) -> list[tuple[str, int, int, int]]:
+        """(id, start, end, tag_type_id) in paint order: all a view needs to open a document."""
+        return repo.annotation_spans(self.db, document_id)
+
     def annotation(self, annotation_id: str) -> Annotation | None:
         return repo.get_annotation(self.db, annotation_id)
 
     def entity_names(self, tag_type_id: int) -> list[str]:
-        return repo.entity_names(self.db, tag_type_id)
+        if tag_type_id not in self._entity_names:
+            self._entity_names[tag_type_id] = repo.entity_names(self.db, tag_type_id)
+        return list(self._entity_names[tag_type_id])
+
+    def _remember_entities(self, annotations) -> None:
+        for a in annotations:
+            names = self._entity_names.get(a.tag_type_id)
+            if names is not None and a.entity and a.entity not in names:
+                names.append(a.entity)
+                names.sort(key=str.casefold)
 
     def entity_counts(
         self, document_id: int | None = None, tag_type_id: int | None = None
@@ -91,6 +107,7 @@ class Store(QObject):
     def add_annotations(self, annotations: Sequence[Annotation]) -> None:
         with self._transaction() as db:
             repo.insert_annotations(db, annotations)
+        self._remember_entities(annotations)
         self.annotations_added.emit(list(annotations))
 
     def remove_annotations(self, annotations: Sequence[Annotation]) -> None:
@@ -101,6 +118,7 @@ class Store(QObject):
     def update_annotation(self, old: Annotation, new: Annotation) -> None:
         with self._transaction() as db:
             repo.update_annotation(db, new)
+        self._remember_entities([new])
         self.annotation_updated.emit(old, new)
 
     # ------------------------------------------------------------ documents
@@ -127,6 +145,7 @@ class Store(QObject):
 
     def _tag_types_written(self) -> None:
         self._tag_types = None
+        self._entity_names.clear()
         self.tag_types_changed.emit()
 
     def add_tag_type(self, tag: TagType) -> TagType:

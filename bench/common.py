@@ -222,9 +222,9 @@ def prepare_db(
     for doc_id, d in enumerate(docs, start=1):
         text = make_text(d.size, rng, title=d.title or f"Document {doc_id}")
         conn.execute(
-            "INSERT INTO documents (id, title, source_id, url, published, text, text_sha256,"
-            " created_at) VALUES (?,?,?,?,?,?,?,?)",
-            (doc_id, d.title or f"Document {doc_id}", 1 + doc_id % 3, "", "", text,
+            "INSERT INTO documents (id, title, source_id, url, published, text, text_length,"
+            " text_sha256, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+            (doc_id, d.title or f"Document {doc_id}", 1 + doc_id % 3, "", "", text, len(text),
              hashlib.sha256(text.encode()).hexdigest(), now),
         )  # fmt: skip
         conn.executemany(

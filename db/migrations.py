@@ -38,6 +38,7 @@ def m001_initial_schema(db: Database) -> None:
             url TEXT NOT NULL DEFAULT '',
             published TEXT NOT NULL DEFAULT '',
             text TEXT NOT NULL,
+            text_length INTEGER NOT NULL,  -- code points; length(text) would read every article
             text_sha256 TEXT NOT NULL UNIQUE,
             created_at TEXT NOT NULL
         );
@@ -73,8 +74,9 @@ def m001_initial_schema(db: Database) -> None:
             updated_at TEXT NOT NULL,
             CHECK (start >= 0 AND "end" > start)
         );
-        -- Painting a document reads its annotations in start order.
-        CREATE INDEX annotations_by_document ON annotations (document_id, start);
+        -- Opening a document reads its spans in paint order from this index alone.
+        CREATE INDEX annotations_by_document
+            ON annotations (document_id, start, "end" DESC, tag_type_id, id);
         -- Covering indexes: each count-panel refresh is one GROUP BY answered from an index.
         CREATE INDEX annotations_counts_by_document
             ON annotations (document_id, tag_type_id, entity_id, reliability, credibility);

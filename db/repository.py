@@ -133,9 +133,8 @@ def find_document_by_hash(db: Database, text_sha256: str) -> DocumentSummary | N
 
 def insert_document(db: Database, doc: Document) -> Document:
     cur = db.execute(
-        "INSERT INTO documents"
-        " (id, title, source_id, url, published, text, text_sha256, created_at)"
-        " VALUES (?,?,?,?,?,?,?,?)",
+        "INSERT INTO documents (id, title, source_id, url, published, text, text_length,"
+        " text_sha256, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
         [
             doc.id,
             doc.title,
@@ -143,6 +142,7 @@ def insert_document(db: Database, doc: Document) -> Document:
             doc.url,
             doc.published,
             doc.text,
+            len(doc.text),
             doc.text_sha256,
             doc.created_at,
         ],
@@ -184,7 +184,7 @@ def list_document_summaries(
 ) -> list[DocumentSummary]:
     rows = db.execute(
         "SELECT d.id, d.title, coalesce(s.name, ''),"
-        " (SELECT count(*) FROM annotations a WHERE a.document_id = d.id), length(d.text)"
+        " (SELECT count(*) FROM annotations a WHERE a.document_id = d.id), d.text_length"
         " FROM documents d LEFT JOIN sources s ON s.id = d.source_id"
         f" WHERE {where} ORDER BY d.id",
         list(params),
@@ -232,6 +232,16 @@ def _annotations_where(db: Database, where: str, params: Sequence[object]) -> It
 
 def annotations_for_document(db: Database, document_id: int) -> list[Annotation]:
     return list(_annotations_where(db, "a.document_id = ? ORDER BY a.start, a.end", [document_id]))
+
+
+def annotation_spans(db: Database, document_id: int) -> list[tuple[str, int, int, int]]:
+    """(id, start, end, tag_type_id) in paint order, read from the covering index alone: opening
+    a document needs only these, and building 50,000 full records would triple the time."""
+    return db.conn.execute(
+        'SELECT id, start, "end", tag_type_id FROM annotations WHERE document_id = ?'
+        ' ORDER BY start, "end" DESC',
+        [document_id],
+    ).fetchall()
 
 
 def get_annotation(db: Database, annotation_id: str) -> Annotation | None:
@@ -340,10 +350,14 @@ def entity_counts(
         "SELECT g.tag_type_id, t.name, coalesce(e.name, coalesce(g.rel, '') ||"
         " coalesce(g.cred, '')), g.n FROM ("
         # An entity is counted once whatever grades its mentions carry; grades label the rest.
+        # The inner GROUP BY walks the covering index in order; folding the grades of named
+        # entities happens on its (few) result rows, not on every annotation.
         "  SELECT tag_type_id, entity_id,"
         "   CASE WHEN entity_id IS NULL THEN reliability END AS rel,"
-        "   CASE WHEN entity_id IS NULL THEN credibility END AS cred, count(*) AS n"
-        f"  FROM annotations WHERE {where}"
+        "   CASE WHEN entity_id IS NULL THEN credibility END AS cred, sum(n) AS n FROM ("
+        "    SELECT tag_type_id, entity_id, reliability, credibility, count(*) AS n"
+        f"    FROM annotations WHERE {where}"
+        "    GROUP BY tag_type_id, entity_id, reliability, credibility)"
         "  GROUP BY tag_type_id, entity_id, rel, cred) g"
         " JOIN tag_types t ON t.id = g.tag_type_id LEFT JOIN entities e ON e.id = g.entity_id"
         " ORDER BY g.n DESC, t.position, 3 COLLATE NOCASE",
@@ -415,10 +429,8 @@ def export_rows(
     exprs = []
     for i, expr in enumerate(_EXPORT_EXPRESSIONS):
         if guard_leading and i in _TEXT_COLUMNS:
-            chars = ",".join(f"char({ord(c)})" for c in guard_leading)
-            expr = (
-                f"CASE WHEN substr({expr}, 1, 1) IN ({chars}) THEN '''' || {expr} ELSE {expr} END"
-            )
+            codes = ",".join(str(ord(c)) for c in guard_leading)
+            expr = f"CASE WHEN unicode({expr}) IN ({codes}) THEN '''' || {expr} ELSE {expr} END"
         exprs.append(expr)
     where, params = ("a.document_id = ?", [document_id]) if document_id is not None else ("1", [])
     yield from db.conn.execute(

@@ -137,7 +137,8 @@ def m900_add_language(db) -> None:
 def m901_fails_halfway(db) -> None:
     db.execute("CREATE TABLE half_done (x)")
     db.execute(
-        "INSERT INTO documents (title, text, text_sha256, created_at) VALUES ('t','x','h','')"
+        "INSERT INTO documents (title, text, text_length, text_sha256, created_at)"
+        " VALUES ('t','x',1,'h','')"
     )
     raise RuntimeError("migration m901 failed")
 

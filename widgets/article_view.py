@@ -8,7 +8,9 @@ every position crosses `Utf16Map` here at the widget boundary and nowhere else.
 
 from __future__ import annotations
 
+import gc
 import html
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QTextCursor, QTextOption
@@ -26,8 +28,13 @@ class ArticleView(QPlainTextEdit):
     annotation_selected = Signal(object)  # Annotation | None
     context_menu_requested = Signal(QPoint, list, object)  # global pos, annotations, span | None
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, lookup: Callable[[str], Annotation | None], parent: QWidget | None = None
+    ) -> None:
+        """`lookup` fetches one annotation by id: the view holds only spans (id, offsets, type),
+        and asks for the full record when the analyst hovers, clicks or edits."""
         super().__init__(parent)
+        self._lookup = lookup
         self.setReadOnly(True)
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -43,7 +50,6 @@ class ArticleView(QPlainTextEdit):
         self.snap_to_words = True
         self._doc: Document | None = None
         self._map = Utf16Map("")
-        self._annotations: dict[str, Annotation] = {}
         self._index = SpanIndex()
         self._colors: dict[int, QColor] = {}
         self._names: dict[int, str] = {}
@@ -66,7 +72,7 @@ class ArticleView(QPlainTextEdit):
         self._names = {t.id: t.name for t in tag_types}
         self.viewport().update()
 
-    def set_document(self, doc: Document | None, annotations: list[Annotation]) -> None:
+    def set_document(self, doc: Document | None, spans: list[tuple[str, int, int, int]]) -> None:
         """Show a document; the previous one's scroll position and cursor are kept for later."""
         if self._doc is not None:
             tc = self.textCursor()
@@ -79,8 +85,7 @@ class ArticleView(QPlainTextEdit):
         self._selected = None
         self._map = Utf16Map(doc.text if doc else "")
         self.setPlainText(doc.text if doc else "")
-        self._annotations = {a.id: a for a in annotations}
-        self._index.reset([self._span(a) for a in annotations])
+        self._load_spans(spans)
         state = self._view_state.get(doc.id) if doc else None
         if state:
             tc = self.textCursor()
@@ -90,13 +95,28 @@ class ArticleView(QPlainTextEdit):
             self.verticalScrollBar().setValue(state[0])
         self.annotation_selected.emit(None)
 
+    def _load_spans(self, spans: list[tuple[str, int, int, int]]) -> None:
+        """(id, start, end, tag_type_id) rows in start order, longest first. The collector is held
+        off while tens of thousands of tuples are made: it would otherwise scan them repeatedly."""
+        to16 = self._map.to_utf16
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            if self._map.identity:
+                built = [Span(s, e, key, t) for key, s, e, t in spans]
+            else:
+                built = [Span(to16(s), to16(e), key, t) for key, s, e, t in spans]
+            self._index.reset(built, presorted=True)
+        finally:
+            if enabled:
+                gc.enable()
+
     def _span(self, a: Annotation) -> Span:
         return Span(self._map.to_utf16(a.start), self._map.to_utf16(a.end), a.id, a.tag_type_id)
 
     def add_annotations(self, annotations: list[Annotation]) -> None:
         mine = [a for a in annotations if self._doc and a.document_id == self._doc.id]
         for a in mine:
-            self._annotations[a.id] = a
             self._index.add(self._span(a))
         if mine:
             self.viewport().update()
@@ -104,24 +124,27 @@ class ArticleView(QPlainTextEdit):
     def remove_annotations(self, annotations: list[Annotation]) -> None:
         changed = False
         for a in annotations:
-            if self._annotations.pop(a.id, None) is not None:
-                self._index.remove(a.id, self._map.to_utf16(a.start))
-                changed = True
-        if self._selected and self._selected not in self._annotations:
+            changed |= self._index.remove(a.id)
+        if self._selected and self._selected not in self._index:
             self._selected = None
             self.annotation_selected.emit(None)
         if changed:
             self.viewport().update()
 
     def update_annotation(self, old: Annotation, new: Annotation) -> None:
-        if old.id in self._annotations:
+        if old.id in self._index:
             self.remove_annotations([old])
             self.add_annotations([new])
-            if self._selected is None and new.id in self._annotations:
+            if self._selected is None and new.id in self._index:
                 self.select_annotation(new.id, reveal=False)
 
+    def annotation_ids(self) -> list[str]:
+        """Ids of the annotations shown, in start order."""
+        return self._index.keys()
+
     def annotations(self) -> list[Annotation]:
-        return list(self._annotations.values())
+        """The annotations shown, fetched one by one: for inspection, not for hot paths."""
+        return [a for a in map(self._lookup, self._index.keys()) if a is not None]
 
     # ------------------------------------------------------------ selection
 
@@ -143,10 +166,10 @@ class ArticleView(QPlainTextEdit):
         self.setTextCursor(tc)
 
     def selected_annotation(self) -> Annotation | None:
-        return self._annotations.get(self._selected) if self._selected else None
+        return self._lookup(self._selected) if self._selected else None
 
     def select_annotation(self, annotation_id: str | None, *, reveal: bool = True) -> None:
-        self._selected = annotation_id if annotation_id in self._annotations else None
+        self._selected = annotation_id if annotation_id in self._index else None
         ann = self.selected_annotation()
         if ann and reveal:
             tc = self.textCursor()
@@ -158,8 +181,8 @@ class ArticleView(QPlainTextEdit):
 
     def annotations_at(self, cp: int) -> list[Annotation]:
         """Innermost first: the shortest span is what a click most likely meant."""
-        found = [self._annotations[s.key] for s in self._index.at(self._map.to_utf16(cp))]
-        return sorted(found, key=lambda a: (a.end - a.start, a.start))
+        found = [self._lookup(s.key) for s in self._index.at(self._map.to_utf16(cp))]
+        return sorted((a for a in found if a), key=lambda a: (a.end - a.start, a.start))
 
     def _code_point_at(self, pos: QPoint) -> int | None:
         """The character under a viewport point, or None past the end of a line."""

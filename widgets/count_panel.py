@@ -102,6 +102,7 @@ class CountPanel(QWidget):
             grades = self._store.grade_counts(doc)
         selected = self._selected_key()
         self.model.set_rows(counts, {i: QColor(t.color) for i, t in types.items()})
+        self._size_columns(types.values(), counts)
         if selected and (row := self.model.row_of(*selected)) is not None:
             self.table.selectRow(row)
         self.chart.set_counts(counts, {i: t.color for i, t in types.items()})
@@ -109,6 +110,14 @@ class CountPanel(QWidget):
         self.placeholder.setText(self._empty_message(types, type_id, no_document))
         self.stack.setCurrentWidget(self.table if counts else self.placeholder)
         self.chart_section.setVisible(bool(counts))
+
+    def _size_columns(self, types, counts) -> None:
+        metrics = self.table.fontMetrics()
+        widest = max((metrics.horizontalAdvance(t.name) for t in types), default=40)
+        header = self.table.horizontalHeader()
+        header.resizeSection(TYPE, widest + 40)  # room for the colour swatch
+        biggest = max((c.count for c in counts), default=0)
+        header.resizeSection(COUNT, metrics.horizontalAdvance(f"{biggest:,}Count ") + 12)
 
     # ------------------------------------------------------------ construction
 
@@ -151,8 +160,10 @@ class CountPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(ENTITY, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(TYPE, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COUNT, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths, set from the tag-type names on refresh: ResizeToContents would ask the
+        # model for every row's text after each tag.
+        header.setSectionResizeMode(TYPE, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(COUNT, QHeaderView.ResizeMode.Fixed)
         self.placeholder = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.placeholder.setStyleSheet("color: #777; padding: 16px;")
         self.stack = QStackedWidget()

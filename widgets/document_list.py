@@ -40,8 +40,8 @@ class DocumentList(QTableWidget):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # Sized once per full refresh: ResizeToContents would re-measure every row on each tag.
+        header.setResizeContentsPrecision(200)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # Qt's default is Z→A
         self._current: int | None = None
         self._connect_signals()
@@ -63,6 +63,8 @@ class DocumentList(QTableWidget):
             self.setItem(row, 1, _TextItem(doc.source))
             self.setItem(row, 2, count)
         self.setSortingEnabled(True)
+        self.resizeColumnToContents(1)
+        self.resizeColumnToContents(2)
         self.blockSignals(False)
         self.set_current(self._current)
 

@@ -49,7 +49,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1400, 860)
 
-        self.view = ArticleView(self)
+        self.view = ArticleView(store.annotation, self)
         self.view.snap_to_words = settings.snap_to_words
         self.setCentralWidget(self.view)
         self.editor = AnnotationEditor(store, undo_stack, self.view, self, settings.annotator)
@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
 
     def open_document(self, document_id: int | None) -> None:
         doc = self.store.document(document_id) if document_id is not None else None
-        self.view.set_document(doc, self.store.annotations(doc.id) if doc else [])
+        self.view.set_document(doc, self.store.spans(doc.id) if doc else [])
         self.documents.set_current(document_id)
         self.counts.set_document(document_id)
         self._update_title(doc)
@@ -123,9 +123,9 @@ class MainWindow(QMainWindow):
     def refresh_documents(self) -> None:
         summaries = self.store.document_summaries()
         self.documents.set_documents(summaries)
-        ids = {d.id for d in summaries}
-        if self.view.document_id not in ids:
-            self.open_document(summaries[-1].id if summaries else None)
+        current = self.view.document_id
+        if current is not None and current not in {d.id for d in summaries}:
+            self.open_document(summaries[-1].id if summaries else None)  # it was undone away
 
     def _adjust_counts(self, annotations, sign: int) -> None:
         for doc_id, n in Counter(a.document_id for a in annotations).items():
