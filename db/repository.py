@@ -231,7 +231,11 @@ def _annotations_where(db: Database, where: str, params: Sequence[object]) -> It
 
 
 def annotations_for_document(db: Database, document_id: int) -> list[Annotation]:
-    return list(_annotations_where(db, "a.document_id = ? ORDER BY a.start, a.end", [document_id]))
+    return list(
+        _annotations_where(
+            db, "a.document_id = ? ORDER BY a.start, a.end, a.created_at", [document_id]
+        )
+    )
 
 
 def annotation_spans(db: Database, document_id: int) -> list[tuple[str, int, int, int]]:

@@ -2,9 +2,11 @@
 document or across all of them, as a sortable table, a top-N bar chart and an Admiralty matrix.
 
 Store signals only schedule a refresh; a single-shot timer runs it, so an import of thousands of
-annotations (or fifty quick tags) costs one `entity_counts` and one `grade_counts` query, not one
-per change. The chart module imports pyqtgraph only when the first refresh builds it (see
-`widgets/count_chart.py`), so constructing the panel at start-up stays cheap.
+annotations (or fifty quick tags) costs one redraw, not one per change. The counts themselves come
+from one `entity_counts` and one `grade_counts` query when the scope, filter or vocabulary changes;
+after that, annotation changes adjust an in-memory tally (`app.tally`), so a tag in a project of a
+million annotations costs no query at all. The chart module imports pyqtgraph only when the first
+refresh builds it (see `widgets/count_chart.py`), so constructing the panel at start-up is cheap.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.tally import CountTally
 from widgets.count_chart import CountChart
 from widgets.count_table import COUNT, ENTITY, TYPE, EntityCountModel
 from widgets.grade_matrix import GradeMatrix
@@ -49,6 +52,8 @@ class CountPanel(QWidget):
         self._timer.setSingleShot(True)
         self._sized = False
         self._stale = False
+        self._tally: CountTally | None = None
+        self.query_count = 0  # GROUP BY pairs run; tests check that tags do not cause any
         self._build()
         self._rebuild_type_filter()
         self._connect_signals()
@@ -75,7 +80,12 @@ class CountPanel(QWidget):
     def set_document(self, document_id: int | None) -> None:
         if document_id != self._document_id:
             self._document_id = document_id
-            self.schedule_refresh()
+            self.recount()
+
+    def recount(self) -> None:
+        """Drop the tally: the next refresh asks the database again."""
+        self._tally = None
+        self.schedule_refresh()
 
     def schedule_refresh(self) -> None:
         """Coalesce: the first change starts the timer, later ones ride on it.
@@ -97,9 +107,17 @@ class CountPanel(QWidget):
         if no_document:
             counts, grades = [], []
         else:
-            doc = None if self.all_documents else self._document_id
-            counts = self._store.entity_counts(doc, type_id)
-            grades = self._store.grade_counts(doc)
+            if self._tally is None:
+                doc = None if self.all_documents else self._document_id
+                self.query_count += 1
+                self._tally = CountTally(
+                    self._store.entity_counts(doc, type_id),
+                    self._store.grade_counts(doc),
+                    document_id=doc,
+                    tag_type_id=type_id,
+                    tag_types=types.values(),
+                )
+            counts, grades = self._tally.entity_counts(), self._tally.grade_counts()
         selected = self._selected_key()
         self.model.set_rows(counts, {i: QColor(t.color) for i, t in types.items()})
         self._size_columns(types.values(), counts)
@@ -231,13 +249,10 @@ class CountPanel(QWidget):
     def _connect_signals(self) -> None:
         self._timer.timeout.connect(self.refresh)
         store = self._store
-        for signal in (
-            store.annotations_added,
-            store.annotations_removed,
-            store.annotation_updated,
-            store.documents_changed,
-        ):
-            signal.connect(self._on_store_changed)
+        store.annotations_added.connect(self._on_store_annotations_added)
+        store.annotations_removed.connect(self._on_store_annotations_removed)
+        store.annotation_updated.connect(self._on_store_annotation_updated)
+        store.documents_changed.connect(self.recount)
         store.tag_types_changed.connect(self._on_store_tag_types_changed)
         self.scope_group.buttonToggled.connect(self._on_scope_group_toggled)
         self.type_combo.currentIndexChanged.connect(self._on_type_combo_changed)
@@ -247,19 +262,30 @@ class CountPanel(QWidget):
 
     # ------------------------------------------------------------ slots
 
-    def _on_store_changed(self, *_args) -> None:
+    def _apply(self, added=(), removed=()) -> None:
+        if self._tally is not None:
+            self._tally.apply(added, removed)
         self.schedule_refresh()
+
+    def _on_store_annotations_added(self, annotations: list) -> None:
+        self._apply(added=annotations)
+
+    def _on_store_annotations_removed(self, annotations: list) -> None:
+        self._apply(removed=annotations)
+
+    def _on_store_annotation_updated(self, old, new) -> None:
+        self._apply(added=[new], removed=[old])
 
     def _on_store_tag_types_changed(self) -> None:
         self._rebuild_type_filter()
-        self.schedule_refresh()
+        self.recount()
 
     def _on_scope_group_toggled(self, _button, checked: bool) -> None:
         if checked:
-            self.schedule_refresh()
+            self.recount()
 
     def _on_type_combo_changed(self, _index: int) -> None:
-        self.schedule_refresh()
+        self.recount()
 
     def _on_table_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
