@@ -12,13 +12,10 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from app.model import (
-    CSV_COLUMNS,
     Annotation,
     Document,
     DocumentSummary,
-    EntityCount,
     Grade,
-    GradeCount,
     TagType,
 )
 
@@ -329,120 +326,13 @@ def entity_names(db: Database, tag_type_id: int) -> list[str]:
     return [r[0] for r in rows]
 
 
-# ---------------------------------------------------------------- counts
-
-
-def _scope(
-    document_id: int | None, tag_type_id: int | None, alias: str = ""
-) -> tuple[str, list[object]]:
-    clauses, params = [], []
-    if document_id is not None:
-        clauses.append(f"{alias}document_id = ?")
-        params.append(document_id)
-    if tag_type_id is not None:
-        clauses.append(f"{alias}tag_type_id = ?")
-        params.append(tag_type_id)
-    return (" AND ".join(clauses) or "1"), params
-
-
-def entity_counts(
-    db: Database, document_id: int | None = None, tag_type_id: int | None = None
-) -> list[EntityCount]:
-    """One GROUP BY over a covering index; names are joined after aggregation, not per row."""
-    where, params = _scope(document_id, tag_type_id)
-    rows = db.execute(
-        "SELECT g.tag_type_id, t.name, coalesce(e.name, coalesce(g.rel, '') ||"
-        " coalesce(g.cred, '')), g.n FROM ("
-        # An entity is counted once whatever grades its mentions carry; grades label the rest.
-        # The inner GROUP BY walks the covering index in order; folding the grades of named
-        # entities happens on its (few) result rows, not on every annotation.
-        "  SELECT tag_type_id, entity_id,"
-        "   CASE WHEN entity_id IS NULL THEN reliability END AS rel,"
-        "   CASE WHEN entity_id IS NULL THEN credibility END AS cred, sum(n) AS n FROM ("
-        "    SELECT tag_type_id, entity_id, reliability, credibility, count(*) AS n"
-        f"    FROM annotations WHERE {where}"
-        "    GROUP BY tag_type_id, entity_id, reliability, credibility)"
-        "  GROUP BY tag_type_id, entity_id, rel, cred) g"
-        " JOIN tag_types t ON t.id = g.tag_type_id LEFT JOIN entities e ON e.id = g.entity_id"
-        " ORDER BY g.n DESC, t.position, 3 COLLATE NOCASE",
-        params,
-    ).fetchall()
-    return [EntityCount(*row) for row in rows]
-
-
-def grade_counts(db: Database, document_id: int | None = None) -> list[GradeCount]:
-    where, params = _scope(document_id, None)
-    rows = db.execute(
-        "SELECT reliability, credibility, count(*) FROM annotations"
-        f" WHERE {where} AND (credibility IS NOT NULL OR reliability IS NOT NULL)"
-        " GROUP BY reliability, credibility",
-        params,
-    ).fetchall()
-    return [GradeCount(*row) for row in rows]
-
-
-def mentions(
-    db: Database, document_id: int | None, tag_type_id: int, entity: str
-) -> list[tuple[int, int, int, str]]:
-    """(document_id, start, end, annotation id) of every mention of an entity or a grade label."""
-    where, params = _scope(document_id, tag_type_id, alias="a.")
-    rows = db.execute(
-        'SELECT a.document_id, a.start, a."end", a.id FROM annotations a'
-        " LEFT JOIN entities e ON e.id = a.entity_id"
-        f" WHERE {where}"
-        " AND CASE WHEN a.entity_id IS NULL THEN coalesce(a.reliability, '') ||"
-        " coalesce(a.credibility, '') ELSE e.name END = ?"
-        " ORDER BY a.document_id, a.start",
-        [*params, entity],
-    ).fetchall()
-    return [tuple(r) for r in rows]
-
-
-# ---------------------------------------------------------------- export
-
-EXPORT_COLUMNS = CSV_COLUMNS  # the CSV header; expressions below follow its order
-
-_EXPORT_EXPRESSIONS = (
-    "a.id",
-    "a.document_id",
-    "d.title",
-    "coalesce(s.name, '')",
-    "d.url",
-    "a.start",
-    'a."end"',
-    "a.quote",
-    "a.prefix",
-    "a.suffix",
-    "t.name",
-    "coalesce(e.name, '')",
-    "a.credibility",
-    "a.reliability",
-    "a.note",
-    "a.annotator",
-    "a.created_at",
-    "a.updated_at",
+# Reports (counts, mentions, export) live in db/reports.py; re-exported so callers have one facade.
+from db.reports import (  # noqa: E402
+    EXPORT_COLUMNS,
+    entity_counts,
+    export_rows,
+    grade_counts,
+    mentions,
 )
-_TEXT_COLUMNS = {0, 2, 3, 4, 7, 8, 9, 10, 11, 14, 15, 16, 17}
 
-
-def export_rows(
-    db: Database, document_id: int | None = None, guard_leading: str = ""
-) -> Iterator[tuple]:
-    """Rows in EXPORT_COLUMNS order. Text cells starting with a character in `guard_leading` get a
-    leading apostrophe — in SQL, because a Python pass over a million rows doubles export time."""
-    exprs = []
-    for i, expr in enumerate(_EXPORT_EXPRESSIONS):
-        if guard_leading and i in _TEXT_COLUMNS:
-            codes = ",".join(str(ord(c)) for c in guard_leading)
-            expr = f"CASE WHEN unicode({expr}) IN ({codes}) THEN '''' || {expr} ELSE {expr} END"
-        exprs.append(expr)
-    where, params = ("a.document_id = ?", [document_id]) if document_id is not None else ("1", [])
-    yield from db.conn.execute(
-        f"SELECT {', '.join(exprs)} FROM annotations a"
-        " JOIN documents d ON d.id = a.document_id"
-        " LEFT JOIN sources s ON s.id = d.source_id"
-        " JOIN tag_types t ON t.id = a.tag_type_id"
-        " LEFT JOIN entities e ON e.id = a.entity_id"
-        f" WHERE {where} ORDER BY a.document_id, a.start, a.id",
-        params,
-    )
+__all__ = ["EXPORT_COLUMNS", "entity_counts", "export_rows", "grade_counts", "mentions"]
