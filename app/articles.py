@@ -15,7 +15,7 @@ from app.model import Document
 
 MAX_ARTICLE_BYTES = 50 * 1024 * 1024
 ARTICLE_SUFFIXES = (".txt", ".md")
-_TITLE_CHARS = 200
+_TITLE_CHARS = 120  # a headline; a first line longer than this is a paragraph
 
 
 class ArticleError(ValueError):
@@ -61,13 +61,20 @@ def default_title(text: str, fallback: str = "Untitled") -> str:
     for line in text.split("\n"):
         line = re.sub(r"^#+\s*", "", line.strip()).strip()  # a Markdown heading's marks
         if line:
-            return line if len(line) <= _TITLE_CHARS else line[: _TITLE_CHARS - 1] + "…"
+            return line if len(line) <= _TITLE_CHARS else shorten(line, _TITLE_CHARS)
     return fallback
 
 
 def text_sha256(text: str) -> str:
     """Identity of a text: the same article imported twice is found by this, not by its name."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def shorten(line: str, limit: int) -> str:
+    """Cut at the last word boundary that fits, so a title never ends mid-word."""
+    cut = line[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:—-") + "…"
 
 
 def make_document(text: str, *, title: str = "", source: str = "", url: str = "") -> Document:

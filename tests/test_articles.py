@@ -16,6 +16,7 @@ from app.articles import (
     default_title,
     make_document,
     read_article,
+    shorten,
 )
 
 SAMPLE = (
@@ -111,11 +112,12 @@ def test_title_is_the_first_non_empty_line(text: str, title: str) -> None:
 def test_long_title_is_truncated_with_an_ellipsis() -> None:
     line = "word " * 100
     title = default_title(line + "\nbody")
-    assert len(title) == 200
-    assert title.endswith("…")
+    assert len(title) <= 120
+    assert title.endswith("word…")  # cut between words, never inside one
     assert line.startswith(title[:-1])
-    exact = "x" * 200
+    exact = "x" * 120
     assert default_title(exact) == exact
+    assert default_title("y" * 300) == "y" * 119 + "…"  # no space to cut at
 
 
 def test_title_falls_back_when_there_is_no_line() -> None:
@@ -183,4 +185,4 @@ def test_corpus_articles_decode_unchanged(corpus_text, tmp_path, name: str) -> N
         doc = read_article(path)
         assert doc.text == text
         first = next(line.strip() for line in text.split("\n") if line.strip())
-        assert doc.title == (first if len(first) <= 200 else first[:199] + "…")
+        assert doc.title == (first if len(first) <= 120 else shorten(first, 120))

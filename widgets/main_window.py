@@ -117,7 +117,9 @@ class MainWindow(QMainWindow):
             self.store.set_setting("last_document", str(doc.id))
 
     def _update_title(self, doc: Document | None) -> None:
-        parts = ["Loupe", doc.title if doc else "no document", Path(self.project_path).name]
+        title = doc.title if doc else "no document"
+        title = title if len(title) <= 70 else title[:69] + "…"
+        parts = ["Loupe", title, Path(self.project_path).name]
         self.setWindowTitle(" — ".join(p for p in parts if p))
 
     def refresh_documents(self) -> None:
