@@ -1,1 +1,1 @@
-"""Loupe's domain and services. Nothing here imports QtWidgets or pyqtgraph."""
+"""Loupe's domain and services; no widget or charting toolkit is imported here."""

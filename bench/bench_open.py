@@ -214,11 +214,7 @@ def main() -> int:
                                                    view.viewport().repaint(),
                                                    _process_events())))  # fmt: skip
 
-    print(f"\n   {common.load()}")
-    common.write_json(args.json, results)
-    window.close()
-    db.close()
-    return 0
+    return common.finish(args, results, window, db)
 
 
 if __name__ == "__main__":

@@ -233,11 +233,7 @@ def main() -> int:
     results["baseline_full"], results["baseline_normal"] = full.as_dict(), normal.as_dict()
     left = db.execute("SELECT count(*) FROM annotations").fetchone()[0]
     print(f"   annotations after undo and cleanup: {left:,} (was {total:,})")
-    print(f"\n   {common.load()}")
-    common.write_json(args.json, results)
-    window.close()
-    db.close()
-    return 0
+    return common.finish(args, results, window, db)
 
 
 if __name__ == "__main__":

@@ -262,55 +262,37 @@ def _entity_id(db: Database, tag_type_id: int, name: str) -> int | None:
     ).lastrowid
 
 
-def _annotation_params(db: Database, a: Annotation) -> tuple:
-    return (
-        a.id,
-        a.document_id,
-        a.start,
-        a.end,
-        a.quote,
-        a.prefix,
-        a.suffix,
-        a.tag_type_id,
-        _entity_id(db, a.tag_type_id, a.entity),
-        a.grade.credibility,
-        a.grade.reliability,
-        a.note,
-        a.annotator,
-        a.created_at,
-        a.updated_at,
-    )
+# Column order of an annotation row; the update rewrites all but the first two and created_at.
+_ANN_COLUMNS = (
+    "id", "document_id", "start", "end", "quote", "prefix", "suffix", "tag_type_id", "entity_id",
+    "credibility", "reliability", "note", "annotator", "created_at", "updated_at",
+)  # fmt: skip
+_UPDATED = [c for c in _ANN_COLUMNS if c not in ("id", "document_id", "created_at")]
+
+
+def _annotation_params(db: Database, a: Annotation) -> dict:
+    return {
+        "id": a.id, "document_id": a.document_id, "start": a.start, "end": a.end,
+        "quote": a.quote, "prefix": a.prefix, "suffix": a.suffix, "tag_type_id": a.tag_type_id,
+        "entity_id": _entity_id(db, a.tag_type_id, a.entity),
+        "credibility": a.grade.credibility, "reliability": a.grade.reliability, "note": a.note,
+        "annotator": a.annotator, "created_at": a.created_at, "updated_at": a.updated_at,
+    }  # fmt: skip
 
 
 def insert_annotations(db: Database, annotations: Iterable[Annotation]) -> None:
+    columns = ", ".join(f'"{c}"' for c in _ANN_COLUMNS)
+    values = ", ".join(f":{c}" for c in _ANN_COLUMNS)
     db.conn.executemany(
-        'INSERT INTO annotations (id, document_id, start, "end", quote, prefix, suffix,'
-        " tag_type_id, entity_id, credibility, reliability, note, annotator, created_at,"
-        " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        f"INSERT INTO annotations ({columns}) VALUES ({values})",
         (_annotation_params(db, a) for a in annotations),
     )
 
 
 def update_annotation(db: Database, a: Annotation) -> None:
-    db.execute(
-        'UPDATE annotations SET start = ?, "end" = ?, quote = ?, prefix = ?, suffix = ?,'
-        " tag_type_id = ?, entity_id = ?, credibility = ?, reliability = ?, note = ?,"
-        " annotator = ?, updated_at = ? WHERE id = ?",
-        [
-            a.start,
-            a.end,
-            a.quote,
-            a.prefix,
-            a.suffix,
-            a.tag_type_id,
-            _entity_id(db, a.tag_type_id, a.entity),
-            a.grade.credibility,
-            a.grade.reliability,
-            a.note,
-            a.annotator,
-            a.updated_at,
-            a.id,
-        ],
+    assignments = ", ".join(f'"{c}" = :{c}' for c in _UPDATED)
+    db.conn.execute(
+        f"UPDATE annotations SET {assignments} WHERE id = :id", _annotation_params(db, a)
     )
 
 
