@@ -1,7 +1,7 @@
 """What every colleague's file becomes before it touches the database.
 
 Each format parser (app/formats/*) turns untrusted bytes into one `ForeignFile`, validating
-everything first and raising `ImportProblem` (which names the file, the record and the problem) on the
+everything first and raising `ImportProblem` (naming the file, the record and the problem) on the
 first fault. Offsets here are always Unicode code points into the text the file was made against,
 whatever unit the format itself uses; the parser converts. Nothing here touches Qt or SQL.
 """

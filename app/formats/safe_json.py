@@ -42,10 +42,8 @@ def decode_bytes(data: bytes, name: str) -> str:
     if not data.strip():
         raise ImportProblem(name, "", "the file is empty")
     if len(data) > MAX_FILE_BYTES:
-        raise ImportProblem(
-            name, "", f"the file is {len(data) / 2**20:.0f} MiB, over the {MAX_FILE_BYTES // 2**20} "
-            "MiB limit for one colleague's file",
-        )  # fmt: skip
+        size, limit = len(data) / 2**20, MAX_FILE_BYTES // 2**20
+        raise ImportProblem(name, "", f"the file is {size:.0f} MiB, over the {limit} MiB limit")
     if b"\x00" in data[:4096]:
         raise ImportProblem(name, "", "the file is binary, not text")
     try:
@@ -82,7 +80,8 @@ def loads(text: str, name: str, where: str = "") -> object:
         )
     except json.JSONDecodeError as exc:
         at = f"line {exc.lineno}, column {exc.colno}"
-        raise ImportProblem(name, f"{where}, {at}" if where else at, f"not valid JSON ({exc.msg})")
+        place = f"{where}, {at}" if where else at
+        raise ImportProblem(name, place, f"not valid JSON ({exc.msg})") from None
     except _Refused as exc:
         raise ImportProblem(name, where, str(exc)) from None
     except RecursionError:
