@@ -146,3 +146,48 @@ class RemoveTagType(QUndoCommand):
 
     def undo(self) -> None:
         self._store.restore_tag_type(self._snapshot)
+
+
+class ImportColleagueFile(QUndoCommand):
+    """An import is one step: undo drops the layer and the documents the file brought."""
+
+    def __init__(self, store: Store, plan) -> None:
+        super().__init__(f"Import {plan.layer.source_file} as “{plan.layer.name}”")
+        self._store, self._plan = store, plan
+        self.added: list[Document] = []
+
+    @_dropped_if_failed
+    def redo(self) -> None:
+        from dataclasses import replace
+
+        plan = replace(self._plan, new_documents=tuple(self.added)) if self.added else self._plan
+        self.added = self._store.apply_import(plan)
+
+    def undo(self) -> None:
+        self._store.remove_import(self._plan.layer.name, [d.id for d in self.added])
+
+
+class ReviewDecision(QUndoCommand):
+    """Accept theirs, reject theirs, keep mine: the analyst's tags and the verdicts move together.
+    `theirs`/`own` hold (id, new verdict, old verdict)."""
+
+    def __init__(
+        self, store: Store, layer: str, text: str, *, theirs=(), own=(), add=(), remove=()
+    ) -> None:
+        super().__init__(text)
+        self._store, self._layer = store, layer
+        self._theirs, self._own = list(theirs), list(own)
+        self._add, self._remove = list(add), list(remove)
+
+    @_dropped_if_failed
+    def redo(self) -> None:
+        self._store.decide(
+            self._layer, [(i, new) for i, new, _ in self._theirs],
+            [(i, new) for i, new, _ in self._own], self._add, self._remove,
+        )  # fmt: skip
+
+    def undo(self) -> None:
+        self._store.decide(
+            self._layer, [(i, old) for i, _, old in self._theirs],
+            [(i, old) for i, _, old in self._own], self._remove, self._add,
+        )  # fmt: skip

@@ -162,3 +162,49 @@ class GradeCount:
     reliability: str | None
     credibility: int | None
     count: int
+
+
+@dataclass(frozen=True, slots=True)
+class LayerAnnotation:
+    """A colleague's annotation as imported: read-only until accepted into the analyst's own tags.
+    Orphans keep their quote but have no document position (`start`/`end` None)."""
+
+    layer: str
+    id: str
+    document_id: int | None
+    start: int | None
+    end: int | None
+    quote: str
+    prefix: str
+    suffix: str
+    tag_type_id: int
+    entity: str = ""
+    grade: Grade = Grade()
+    note: str = ""
+    annotator: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+    anchor: str = "anchored"  # anchored | moved | review | orphan (app.anchoring)
+    score: float = 100.0
+    decision: str = ""  # "" | accepted | rejected | kept_mine
+
+    @property
+    def placed(self) -> bool:
+        return self.document_id is not None and self.start is not None and self.end is not None
+
+    def as_annotation(self) -> Annotation:
+        """The colleague's tag as if it were one of ours (same id), for comparing and accepting."""
+        return Annotation(
+            self.id, self.document_id, self.start, self.end, self.quote, self.prefix,
+            self.suffix, self.tag_type_id, self.entity, self.grade, self.note, self.annotator,
+            self.created_at or utc_now(), self.updated_at or utc_now(),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    name: str
+    source_file: str
+    format: str
+    imported_at: str
+    visible: bool = True

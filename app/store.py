@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from app.articles import text_sha256
 from app.formats import csv_export
 from app.model import Annotation, Document, DocumentSummary, EntityCount, GradeCount, TagType
+from app.review_import import ImportPlan, LocalDocumentRef
 from db import repository as repo
 
 
@@ -27,6 +28,8 @@ class Store(QObject):
     documents_changed = Signal()
     document_updated = Signal(object)  # Document
     tag_types_changed = Signal()
+    layers_changed = Signal()  # a colleague's layer was imported, removed, shown or hidden
+    review_changed = Signal(str)  # decisions in this layer changed
 
     def __init__(self, db: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -176,6 +179,71 @@ class Store(QObject):
         """Cells are neutralised in SQL, so a million rows stay a C loop (see csv_export)."""
         rows = repo.export_rows(self.db, document_id, csv_export.GUARD_LEADING)
         return csv_export.write_csv_file(rows, path, guarded=True)
+
+    # ------------------------------------------------------------ colleagues' layers
+
+    def layers(self):
+        return repo.list_layers(self.db)
+
+    def layer_annotations(self, layer: str, document_id: int | None = None):
+        return repo.layer_annotations(self.db, layer, document_id)
+
+    def own_decisions(self, layer: str) -> dict[str, str]:
+        return repo.own_decisions(self.db, layer)
+
+    def local_documents(self) -> list[LocalDocumentRef]:
+        return [
+            LocalDocumentRef(d.id, d.title, d.url, d.text_sha256)
+            for d in map(self.document, (s.id for s in self.document_summaries()))
+        ]
+
+    def document_text(self, document_id: int) -> str:
+        doc = self.document(document_id)
+        return doc.text if doc else ""
+
+    def apply_import(self, plan: ImportPlan) -> list[Document]:
+        """The whole import in one transaction; documents the file carried come with it."""
+        with self._transaction() as db:
+            added = repo.import_layer(db, plan.layer, plan.new_documents, plan.annotations)
+        if added:
+            self.documents_changed.emit()
+        self.layers_changed.emit()
+        return added
+
+    def remove_import(self, layer: str, document_ids: Sequence[int]) -> None:
+        with self._transaction() as db:
+            repo.delete_layer(db, layer)
+            for doc_id in document_ids:
+                repo.delete_document(db, doc_id)
+        if document_ids:
+            self.documents_changed.emit()
+        self.layers_changed.emit()
+
+    def set_layer_visible(self, layer: str, visible: bool) -> None:
+        with self._transaction() as db:
+            repo.set_layer_visible(db, layer, visible)
+        self.layers_changed.emit()
+
+    def decide(
+        self,
+        layer: str,
+        theirs: Sequence[tuple[str, str]],
+        own: Sequence[tuple[str, str]],
+        add: Sequence[Annotation] = (),
+        remove: Sequence[Annotation] = (),
+    ) -> None:
+        """One review decision: the analyst's tags change and the verdicts are stored together."""
+        with self._transaction() as db:
+            repo.delete_annotations(db, [a.id for a in remove])
+            repo.insert_annotations(db, add)
+            repo.set_decisions(db, layer, theirs)
+            repo.set_own_decisions(db, layer, own)
+        self._remember_entities(add)
+        if remove:
+            self.annotations_removed.emit(list(remove))
+        if add:
+            self.annotations_added.emit(list(add))
+        self.review_changed.emit(layer)
 
     # ------------------------------------------------------------ settings
 

@@ -93,6 +93,58 @@ def m001_initial_schema(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_colleague_layers(db: Database) -> None:
+    """A colleague's annotations live apart from the analyst's own: counts, exports and undo of
+    one's own work never mix them in, and a whole import can be dropped as one layer."""
+    db.executescript(
+        """
+        CREATE TABLE layers (
+            name TEXT PRIMARY KEY,
+            source_file TEXT NOT NULL,
+            format TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            visible INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE layer_annotations (
+            layer TEXT NOT NULL REFERENCES layers(name) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER,
+            "end" INTEGER,
+            quote TEXT NOT NULL,
+            prefix TEXT NOT NULL DEFAULT '',
+            suffix TEXT NOT NULL DEFAULT '',
+            tag_type_id INTEGER NOT NULL REFERENCES tag_types(id) ON DELETE CASCADE,
+            entity TEXT NOT NULL DEFAULT '',
+            credibility INTEGER CHECK (credibility BETWEEN 1 AND 6),
+            reliability TEXT CHECK (reliability IN ('A','B','C','D','E','F')),
+            note TEXT NOT NULL DEFAULT '',
+            annotator TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL DEFAULT '',
+            anchor TEXT NOT NULL CHECK (anchor IN ('anchored','moved','review','orphan')),
+            score REAL NOT NULL DEFAULT 100,
+            decision TEXT NOT NULL DEFAULT ''
+                CHECK (decision IN ('', 'accepted', 'rejected', 'kept_mine')),
+            PRIMARY KEY (layer, id),
+            CHECK ((anchor = 'orphan' AND start IS NULL AND "end" IS NULL)
+                OR (anchor != 'orphan' AND document_id IS NOT NULL
+                    AND start >= 0 AND "end" > start))
+        );
+        CREATE INDEX layer_annotations_by_document
+            ON layer_annotations (document_id, layer, start);
+        -- A reviewer's verdict on one of the analyst's own tags that the colleague lacks.
+        CREATE TABLE reviewed_own (
+            layer TEXT NOT NULL REFERENCES layers(name) ON DELETE CASCADE,
+            annotation_id TEXT NOT NULL,
+            decision TEXT NOT NULL CHECK (decision IN ('kept_mine', 'accepted')),
+            PRIMARY KEY (layer, annotation_id)
+        );
+        """
+    )
+
+
 def schema_version() -> int:
     """The version this code writes: one per migration."""
     return len(migrations._migrations)

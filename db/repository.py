@@ -309,6 +309,20 @@ def entity_names(db: Database, tag_type_id: int) -> list[str]:
 
 
 # Reports (counts, mentions, export) live in db/reports.py; re-exported so callers have one facade.
+from db.layers import (  # noqa: E402  (colleagues' layers: db/layers.py)
+    anchor_counts,
+    delete_layer,
+    import_layer,
+    insert_layer,
+    layer_annotations,
+    layer_exists,
+    list_layers,
+    orphans,
+    own_decisions,
+    set_decisions,
+    set_layer_visible,
+    set_own_decisions,
+)
 from db.reports import (  # noqa: E402
     EXPORT_COLUMNS,
     entity_counts,
@@ -317,4 +331,9 @@ from db.reports import (  # noqa: E402
     mentions,
 )
 
-__all__ = ["EXPORT_COLUMNS", "entity_counts", "export_rows", "grade_counts", "mentions"]
+__all__ = [
+    "EXPORT_COLUMNS", "entity_counts", "export_rows", "grade_counts", "mentions",
+    "anchor_counts", "delete_layer", "import_layer", "insert_layer", "layer_annotations",
+    "layer_exists", "list_layers", "orphans", "own_decisions", "set_decisions",
+    "set_own_decisions", "set_layer_visible",
+]  # fmt: skip

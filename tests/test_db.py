@@ -150,10 +150,11 @@ def test_migration_keeps_data_bumps_version_and_backs_up_first(tmp_path) -> None
     anns_before = repo.annotations_for_document(db, made["d1"].id)
     db.close()
     v1_dump = dump(path, tmp_path)
+    n = migrations.schema_version()
 
     db = open_db(path, plan=extended_plan(m900_add_language))
     try:
-        assert pragma(db, "user_version") == 2
+        assert pragma(db, "user_version") == n + 1
         assert repo.annotations_for_document(db, made["d1"].id) == anns_before
         assert repo.get_document(db, made["d2"].id) == made["d2"]
         assert db.execute("SELECT DISTINCT language FROM documents").fetchall() == [("en",)]
@@ -161,7 +162,7 @@ def test_migration_keeps_data_bumps_version_and_backs_up_first(tmp_path) -> None
     finally:
         db.close()
 
-    backup = tmp_path / "p.loupe.v1.bak"
+    backup = tmp_path / f"p.loupe.v{n}.bak"
     assert backup.exists()
     assert dump(backup, tmp_path) == v1_dump
     copy = tmp_path / "backup-check.db"
@@ -169,14 +170,14 @@ def test_migration_keeps_data_bumps_version_and_backs_up_first(tmp_path) -> None
     conn = sqlite3.connect(copy)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert conn.execute("PRAGMA user_version").fetchone() == (1,)
+        assert conn.execute("PRAGMA user_version").fetchone() == (n,)
     finally:
         conn.close()
 
     # Opening the migrated file with the same plan migrates nothing more.
     db = open_db(path, plan=extended_plan(m900_add_language))
     db.close()
-    assert sorted(p.name for p in tmp_path.glob("*.bak")) == ["p.loupe.v1.bak"]
+    assert sorted(p.name for p in tmp_path.glob("*.bak")) == [f"p.loupe.v{n}.bak"]
 
 
 def test_failing_migration_rolls_back_and_closes_the_file(tmp_path) -> None:
@@ -193,11 +194,11 @@ def test_failing_migration_rolls_back_and_closes_the_file(tmp_path) -> None:
     assert not (tmp_path / "p.loupe-wal").exists(), "the failed open left the file open"
     conn = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone() == (1,)
+        assert conn.execute("PRAGMA user_version").fetchone() == (migrations.schema_version(),)
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         assert "half_done" not in names
-        applied = conn.execute("SELECT name FROM _sqlite_migrations").fetchall()
-        assert applied == [("m001_initial_schema",)]
+        applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
+        assert applied == [m.name for m in migrations.migrations._migrations]
     finally:
         conn.close()
     db = open_db(path)  # still a good project for this Loupe
@@ -235,7 +236,7 @@ def test_a_newer_database_is_refused_untouched(tmp_path) -> None:
     conn.execute("PRAGMA user_version = 99")
     conn.close()
     assert_refused_untouched(path, tmp_path, "newer")
-    with pytest.raises(DatabaseOpenError, match=r"99.*up to 1"):
+    with pytest.raises(DatabaseOpenError, match=rf"99.*up to {migrations.schema_version()}"):
         open_db(path)
 
 
@@ -278,3 +279,33 @@ def test_a_file_that_is_not_sqlite_is_refused_untouched(tmp_path, data: bytes) -
     path = folder / "notes.loupe"
     path.write_bytes(data)
     assert_refused_untouched(path, tmp_path, "not a Loupe project", sqlite=False)
+
+
+def test_a_first_version_project_migrates_to_the_current_schema(tmp_path) -> None:
+    """A real upgrade path: a project written by the first schema gains the colleague layers,
+    keeps every row, and leaves a verified backup of the old file first."""
+    path = tmp_path / "old.loupe"
+    db = open_db(path, plan=first_versions(1))
+    made = fill(db)
+    anns = repo.annotations_for_document(db, made["d1"].id)
+    db.close()
+    old_dump = dump(path, tmp_path)
+
+    db = open_db(path)
+    try:
+        assert pragma(db, "user_version") == migrations.schema_version()
+        assert "layer_annotations" in db.table_names()
+        assert repo.annotations_for_document(db, made["d1"].id) == anns
+    finally:
+        db.close()
+    assert dump(tmp_path / "old.loupe.v1.bak", tmp_path) == old_dump
+
+
+def first_versions(n: int):
+    """A plan holding only the first `n` real migrations: a project as an older Loupe wrote it."""
+    from sqlite_utils.migrations import Migrations
+
+    plan = Migrations("loupe")
+    for step in migrations.migrations._migrations[:n]:
+        plan(name=step.name)(step.fn)
+    return plan
