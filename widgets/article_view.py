@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from app.model import Annotation, Document, TagType
 from app.offsets import Utf16Map, snap_span
+from widgets.overlay import Overlay
 from widgets.span_index import Span, SpanIndex
 
 FILL_ALPHA = 60
@@ -56,6 +57,7 @@ class ArticleView(QPlainTextEdit):
         self._selected: str | None = None
         self._press_pos: QPoint | None = None
         self._view_state: dict[int, tuple[int, int, int]] = {}
+        self.overlay = Overlay()
 
     # ------------------------------------------------------------ content
 
@@ -86,6 +88,7 @@ class ArticleView(QPlainTextEdit):
         self._map = Utf16Map(doc.text if doc else "")
         self.setPlainText(doc.text if doc else "")
         self._load_spans(spans)
+        self.overlay.clear()
         state = self._view_state.get(doc.id) if doc else None
         if state:
             tc = self.textCursor()
@@ -137,6 +140,11 @@ class ArticleView(QPlainTextEdit):
             self.add_annotations([new])
             if self._selected is None and new.id in self._index:
                 self.select_annotation(new.id, reveal=False)
+
+    def set_overlay(self, items) -> None:
+        """Outlined spans over the text: (key, start, end, colour, dashed, tooltip html)."""
+        self.overlay.set(items, self._map.to_utf16)
+        self.viewport().update()
 
     def annotation_ids(self) -> list[str]:
         """Ids of the annotations shown, in start order."""
@@ -244,8 +252,10 @@ class ArticleView(QPlainTextEdit):
         if event.type() == QEvent.Type.ToolTip:
             cp = self._code_point_at(self.viewport().mapFromGlobal(event.globalPos()))
             stack = self.annotations_at(cp) if cp is not None else []
-            if stack:
-                QToolTip.showText(event.globalPos(), self.tooltip_html(stack), self)
+            extra = self.overlay.tips_at(self._map.to_utf16(cp)) if cp is not None else []
+            if stack or extra:
+                text = self.tooltip_html(stack) + "".join(extra)
+                QToolTip.showText(event.globalPos(), text, self)
             else:
                 QToolTip.hideText()
             return True
@@ -271,7 +281,7 @@ class ArticleView(QPlainTextEdit):
     # ------------------------------------------------------------ painting
 
     def paintEvent(self, event) -> None:
-        if len(self._index):
+        if len(self._index) or len(self.overlay):
             painter = QPainter(self.viewport())
             try:
                 self._paint_highlights(painter, event.rect())
@@ -289,12 +299,22 @@ class ArticleView(QPlainTextEdit):
                 break
             if block.isVisible() and geometry.bottom() >= clip.top():
                 base = block.position()
-                spans = self._index.overlapping(base, base + block.length())
-                if spans:
-                    self._paint_block(painter, block, geometry.topLeft(), base, spans)
+                end = base + block.length()
+                origin = geometry.topLeft()
+                for span, rect in self._segments(
+                    block, origin, base, self._index.overlapping(base, end)
+                ):
+                    self._paint_span(painter, span, rect)
+                for span, rect in self._segments(
+                    block, origin, base, self.overlay.index.overlapping(base, end)
+                ):
+                    self.overlay.paint(painter, span, rect)
             block = block.next()
 
-    def _paint_block(self, painter: QPainter, block, origin: QPointF, base: int, spans) -> None:
+    def _segments(self, block, origin: QPointF, base: int, spans):
+        """Each span's rectangle on each laid-out line of a block."""
+        if not spans:
+            return
         layout = block.layout()
         for i in range(layout.lineCount()):
             line = layout.lineAt(i)
@@ -308,13 +328,15 @@ class ArticleView(QPlainTextEdit):
                     continue
                 x1 = origin.x() + line.cursorToX(s - base)[0]
                 x2 = origin.x() + line.cursorToX(e - base)[0]
-                rect = QRectF(x1, top, x2 - x1, height)
-                colour = self._colors.get(span.tag_type_id, QColor("gray"))
-                fill = QColor(colour)
-                fill.setAlpha(FILL_ALPHA)
-                painter.fillRect(rect, fill)
-                lane_y = rect.bottom() - 1 - LANE_STEP * self._index.lane(span.key)
-                painter.fillRect(QRectF(x1, lane_y - 1, x2 - x1, 2), colour)
-                if span.key == self._selected:
-                    painter.setPen(QPen(colour.darker(150), 2))
-                    painter.drawRect(rect.adjusted(0, 0, -1, -1))
+                yield span, QRectF(x1, top, x2 - x1, height)
+
+    def _paint_span(self, painter: QPainter, span: Span, rect: QRectF) -> None:
+        colour = self._colors.get(span.tag_type_id, QColor("gray"))
+        fill = QColor(colour)
+        fill.setAlpha(FILL_ALPHA)
+        painter.fillRect(rect, fill)
+        lane_y = rect.bottom() - 1 - LANE_STEP * self._index.lane(span.key)
+        painter.fillRect(QRectF(rect.left(), lane_y - 1, rect.width(), 2), colour)
+        if span.key == self._selected:
+            painter.setPen(QPen(colour.darker(150), 2))
+            painter.drawRect(rect.adjusted(0, 0, -1, -1))
