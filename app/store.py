@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from app.articles import text_sha256
 from app.formats import csv_export
+from app.interchange import ForeignFile, ImportProblem
 from app.model import Annotation, Document, DocumentSummary, EntityCount, GradeCount, TagType
 from app.review_import import ImportPlan, LocalDocumentRef
 from db import repository as repo
@@ -201,6 +202,21 @@ class Store(QObject):
         doc = self.document(document_id)
         return doc.text if doc else ""
 
+    def read_colleague_file(self, path) -> ForeignFile:
+        """Parse and check a colleague's file completely; ImportProblem names what is wrong."""
+        from pathlib import Path
+
+        from app.formats import registry
+        from app.formats.loupe_project import to_foreign
+
+        path = Path(path)
+        if registry.is_project_file(path):
+            try:
+                return to_foreign(repo.read_project(path), path.name)
+            except repo.ForeignProjectError as exc:
+                raise ImportProblem(exc.file, exc.where, exc.problem) from None
+        return registry.read_colleague_file(path)
+
     def apply_import(self, plan: ImportPlan) -> list[Document]:
         """The whole import in one transaction; documents the file carried come with it."""
         with self._transaction() as db:
@@ -218,6 +234,18 @@ class Store(QObject):
         if document_ids:
             self.documents_changed.emit()
         self.layers_changed.emit()
+
+    def export_agreement_csv(self, path: str, layer: str) -> int:
+        from app.agreement import to_csv_rows
+        from app.review import layer_agreement
+
+        docs = []
+        for doc_id in sorted({t.document_id for t in self.layer_annotations(layer) if t.placed}):
+            doc = self.document(doc_id)
+            docs.append((f"{doc.id}: {doc.title}", doc.text, self.annotations(doc_id),
+                         self.layer_annotations(layer, doc_id)))  # fmt: skip
+        types = {t.id: t for t in self.tag_types()}
+        return csv_export.write_table_file(to_csv_rows(layer_agreement(docs, types)), path)
 
     def set_layer_visible(self, layer: str, visible: bool) -> None:
         with self._transaction() as db:

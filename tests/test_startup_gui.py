@@ -24,7 +24,9 @@ def _run(monkeypatch, tmp_path, answer):
         return answer
 
     monkeypatch.setattr(QInputDialog, "getText", get_text)
+    original_hook = sys.excepthook
     session = main.start_gui([])
+    sys.excepthook = original_hook  # a modal error box would hang the test; let pytest-qt report
     assert session is not None and session.window.isVisible()
     session.window.close()
     session.window.store.db.close()

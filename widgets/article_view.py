@@ -27,6 +27,7 @@ LANE_STEP = 3
 
 class ArticleView(QPlainTextEdit):
     annotation_selected = Signal(object)  # Annotation | None
+    document_changed = Signal(object)  # document id | None
     context_menu_requested = Signal(QPoint, list, object)  # global pos, annotations, span | None
 
     def __init__(
@@ -89,6 +90,7 @@ class ArticleView(QPlainTextEdit):
         self.setPlainText(doc.text if doc else "")
         self._load_spans(spans)
         self.overlay.clear()
+        self.document_changed.emit(doc.id if doc else None)
         state = self._view_state.get(doc.id) if doc else None
         if state:
             tc = self.textCursor()

@@ -24,6 +24,14 @@ def project_path(parent: QWidget, new: bool) -> str:
     return path
 
 
+def colleague_path(parent: QWidget) -> str:
+    path, _ = QFileDialog.getOpenFileName(
+        parent, "Review colleague's file", "",
+        "Annotation files (*.json *.jsonld *.jsonl *.csv *.ann *.loupe *.db);;All files (*)",
+    )  # fmt: skip
+    return path
+
+
 def csv_path(parent: QWidget, suggestion: str) -> str:
     stem = re.sub(r"[^\w\- ]+", "", suggestion).strip()[:60] or "annotations"
     name = stem if stem.endswith(".csv") else f"{stem}.csv"

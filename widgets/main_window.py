@@ -26,6 +26,7 @@ from widgets.count_panel import CountPanel
 from widgets.document_dialog import DocumentDialog
 from widgets.document_list import DocumentList
 from widgets.menus import build_menus, shortcut_rows
+from widgets.review_controller import ReviewController
 from widgets.tag_type_dialog import TagTypeDialog, swatch
 
 
@@ -70,6 +71,8 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.tag_bar)
         self.tag_actions: dict[int, QAction] = {}
         self.actions = build_menus(self)
+        self.reviewing = ReviewController(self)
+        self.actions["view_menu"].addMenu(self.reviewing.layers_menu)
         self._annotator_label = QLabel()
         self.statusBar().addPermanentWidget(self._annotator_label)
         self._doc_refresh = QTimer(self, singleShot=True, interval=50)
@@ -203,7 +206,12 @@ class MainWindow(QMainWindow):
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.open_files(paths)
+            theirs = [p for p in paths if self.reviewing.is_colleague_file(p)]
+            articles = [p for p in paths if p not in theirs]
+            if articles:
+                self.open_files(articles)
+            for path in theirs:
+                self.reviewing.review_file(path)
 
     # ------------------------------------------------------------ tags
 

@@ -34,6 +34,8 @@ def build_menus(w) -> dict:
     )
     a["paste"] = _action(w, file, "&Paste as new document", w.paste_document, ["Ctrl+Shift+V"])
     a["properties"] = _action(w, file, "Document p&roperties…", w.edit_properties, ["Ctrl+I"])
+    a["review"] = _action(w, file, "&Review colleague's file…", lambda: w.reviewing.review_file(),
+                          ["Ctrl+R"])  # fmt: skip
     file.addSeparator()
     a["new_project"] = _action(
         w, file, "&New project…", lambda: w.request_project(True), ["Ctrl+Shift+N"]
@@ -76,6 +78,7 @@ def build_menus(w) -> dict:
     a["manage_tags"].triggered.connect(w.manage_tag_types)
 
     view = bar.addMenu("&View")
+    a["view_menu"] = view
     a["snap"] = _action(
         w, view, "&Snap selection to whole words", w.set_snap_to_words, ["Ctrl+W"], checkable=True
     )

@@ -15,7 +15,7 @@ import contextlib
 import csv
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import count
 from operator import itemgetter
 from pathlib import Path
@@ -81,3 +81,27 @@ def write_csv_file(rows: Iterable[tuple], path: str | Path, *, guarded: bool = F
             os.unlink(tmp_name)
         raise
     return written
+
+
+def write_table_file(rows: Iterable[Sequence], path: str | Path) -> int:
+    """Any table (first row the header) with the same encoding, quoting and formula guard as the
+    annotation export, e.g. agreement figures. Returns the number of data rows."""
+    rows = iter(rows)
+    header = next(rows)
+    path = Path(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(BOM)
+            writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+            writer.writerow(header)
+            n = 0
+            for row in rows:
+                writer.writerow(_neutralise_row(tuple(row)))
+                n += 1
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    return n

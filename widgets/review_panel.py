@@ -1,0 +1,281 @@
+"""The review dock: pick a colleague's layer, read the agreement figures, walk the differences
+with the keyboard (n/p next/previous, a accept theirs, r reject theirs, k keep mine) and decide.
+
+The panel only shows and asks; every decision is one `ReviewDecision` on the window's undo stack,
+and the article is coloured by agreement through its overlay while review mode is on.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import review
+from app.agreement import report
+from app.commands import ReviewDecision
+from app.store import Store
+
+_FIGURES = ("Type", "Agree", "Conflict", "Only mine", "Only theirs", "Exact F1", "Overlap F1", "κ")
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+class ReviewPanel(QWidget):
+    item_selected = Signal(object)  # ReviewItem | None
+    review_mode_changed = Signal(bool)
+    export_requested = Signal()
+
+    def __init__(self, store: Store, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store, self._stack = store, undo_stack
+        self._document_id: int | None = None
+        self.items: list[review.ReviewItem] = []
+        self.report = None
+        self._timer = QTimer(self, singleShot=True, interval=30)
+        self._stale = False
+        self.layer_combo = QComboBox()
+        self.mode = QCheckBox("Colour the article by agreement")
+        self.figures = QTableWidget(0, len(_FIGURES))
+        self.figures.setHorizontalHeaderLabels(_FIGURES)
+        self.figures.verticalHeader().hide()
+        self.figures.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list = QListWidget()
+        self.list.setAlternatingRowColors(True)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        buttons = QHBoxLayout()
+        self.buttons = {}
+        for key, label in (("a", "&Accept theirs"), ("r", "&Reject theirs"), ("k", "&Keep mine")):
+            self.buttons[key] = QPushButton(f"{label}  ({key})")
+            buttons.addWidget(self.buttons[key])
+        self.accept_all = QPushButton("Accept all agreements")
+        self.export = QPushButton("Export figures…")
+        extra = QHBoxLayout()
+        extra.addWidget(self.accept_all)
+        extra.addWidget(self.export)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Layer:"))
+        top.addWidget(self.layer_combo, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.figures)
+        splitter.addWidget(self.list)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.mode)
+        layout.addWidget(self.summary)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+        layout.addLayout(extra)
+        self.shortcuts = {}
+        for key in "npark":
+            shortcut = QShortcut(QKeySequence(key.upper()), parent or self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.setEnabled(False)  # only while review mode is on
+            self.shortcuts[key] = shortcut
+        self._connect_signals()
+        self.refresh_layers()
+
+    def schedule_refresh(self, *_args) -> None:
+        """Coalesced, and only while the dock can be seen: a hidden or closed panel must not
+        query (its window's database may already be closed); it catches up when shown."""
+        if self.isVisible() or self.mode.isChecked():
+            self._timer.start()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self._timer.start()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        if self._timer.isActive():
+            self._timer.stop()
+            self._stale = True
+
+    def _connect_signals(self) -> None:
+        self._timer.timeout.connect(self.refresh)
+        for signal in (self._store.annotations_added, self._store.annotations_removed):
+            signal.connect(self.schedule_refresh)
+        self._store.annotation_updated.connect(self.schedule_refresh)
+        self._store.review_changed.connect(self.schedule_refresh)
+        self._store.layers_changed.connect(self.refresh_layers)
+        self.layer_combo.currentIndexChanged.connect(self.schedule_refresh)
+        self.mode.toggled.connect(self._on_mode_toggled)
+        self.list.currentRowChanged.connect(self._on_list_current_row_changed)
+        self.buttons["a"].clicked.connect(self.accept_theirs)
+        self.buttons["r"].clicked.connect(self.reject_theirs)
+        self.buttons["k"].clicked.connect(self.keep_mine)
+        self.accept_all.clicked.connect(self.accept_all_agreements)
+        self.export.clicked.connect(self.export_requested)
+        actions = {"n": self.next, "p": self.previous, "a": self.accept_theirs,
+                   "r": self.reject_theirs, "k": self.keep_mine}  # fmt: skip
+        for key, slot in actions.items():
+            self.shortcuts[key].activated.connect(slot)
+
+    # ------------------------------------------------------------ state
+
+    @property
+    def layer(self) -> str | None:
+        return self.layer_combo.currentData()
+
+    def set_document(self, document_id: int | None) -> None:
+        self._document_id = document_id
+        self.schedule_refresh()
+
+    def refresh_layers(self) -> None:
+        current = self.layer
+        self.layer_combo.blockSignals(True)
+        self.layer_combo.clear()
+        for layer in self._store.layers():
+            self.layer_combo.addItem(f"{layer.name}  ({layer.source_file})", layer.name)
+        index = self.layer_combo.findData(current)
+        self.layer_combo.setCurrentIndex(index if index >= 0 else self.layer_combo.count() - 1)
+        self.layer_combo.blockSignals(False)
+        self.schedule_refresh()
+
+    def refresh(self) -> None:
+        self._timer.stop()
+        row = self.list.currentRow()
+        layer, doc = self.layer, self._document_id
+        if layer is None or doc is None:
+            self.items, self.report = [], None
+        else:
+            mine = self._store.annotations(doc)
+            theirs = self._store.layer_annotations(layer, doc)
+            self.items = review.review_items(mine, theirs, self._store.own_decisions(layer))
+            types = {t.id: t for t in self._store.tag_types()}
+            placed = [t.as_annotation() for t in theirs if t.placed]
+            self.report = report(mine, placed, self._store.document_text(doc), types)
+        self._show_items(row)
+        self._show_figures()
+        self.review_mode_changed.emit(self.mode.isChecked())
+
+    def _show_items(self, row: int) -> None:
+        self.list.blockSignals(True)
+        self.list.clear()
+        types = {t.id: t.name for t in self._store.tag_types()}
+        for item in self.items:
+            text = self._describe(item, types)
+            entry = QListWidgetItem(text)
+            entry.setForeground(QBrush(QColor(review.KIND_COLORS[item.kind]).darker(130)))
+            if item.decision:
+                font = entry.font()
+                font.setItalic(True)
+                entry.setFont(font)
+            self.list.addItem(entry)
+        self.list.setCurrentRow(min(max(row, 0), len(self.items) - 1) if self.items else -1)
+        self.list.blockSignals(False)
+        open_ = sum(1 for it in self.items if not it.decision and it.kind != review.AGREE)
+        self.summary.setText(
+            f"{len(self.items)} comparisons, {open_} differences undecided."
+            if self.layer
+            else "Import a colleague's file (File ▸ Review colleague's file…)."
+        )
+
+    @staticmethod
+    def _describe(item, types: dict[int, str]) -> str:
+        label = review.KIND_LABELS[item.kind]
+
+        def side(a):  # noqa: E306
+            if a is None:
+                return "—"
+            return f"{types.get(a.tag_type_id, '?')}: {a.entity or a.grade.compact}"
+
+        mine, theirs = side(item.pair.a), side(item.pair.b)
+        quote = (item.pair.a or item.pair.b).quote[:40]
+        decided = f"   [{item.decision.replace('_', ' ')}]" if item.decision else ""
+        return f"{label} · “{quote}” · mine {mine} · theirs {theirs}{decided}"
+
+    def _show_figures(self) -> None:
+        rows = [] if self.report is None else [*self.report.by_type, self.report.overall]
+        self.figures.setRowCount(len(rows))
+        for r, t in enumerate(rows):
+            cells = (t.name, t.agree, t.conflict, t.only_a, t.only_b, _fmt(t.exact.f1),
+                     _fmt(t.overlap.f1), _fmt(t.kappa.value))  # fmt: skip
+            for c, value in enumerate(cells):
+                cell = QTableWidgetItem(str(value))
+                cell.setToolTip(html.escape(str(value)))
+                self.figures.setItem(r, c, cell)
+        self.figures.resizeColumnsToContents()
+
+    # ------------------------------------------------------------ navigation and decisions
+
+    def current_item(self) -> review.ReviewItem | None:
+        row = self.list.currentRow()
+        return self.items[row] if 0 <= row < len(self.items) else None
+
+    def next(self) -> None:
+        self._step(+1)
+
+    def previous(self) -> None:
+        self._step(-1)
+
+    def _step(self, direction: int) -> None:
+        """Move to the next undecided difference (agreements are skipped; all can be accepted)."""
+        n, row = len(self.items), self.list.currentRow()
+        for i in range(1, n + 1):
+            candidate = (row + direction * i) % n
+            item = self.items[candidate]
+            if item.kind != review.AGREE and not item.decision:
+                self.list.setCurrentRow(candidate)
+                return
+
+    def _push(self, change: review.Change | None) -> None:
+        if change is None or self.layer is None:
+            return
+        if change.theirs or change.own or change.add or change.remove:
+            self._stack.push(ReviewDecision(
+                self._store, self.layer, change.text, theirs=change.theirs, own=change.own,
+                add=change.add, remove=change.remove,
+            ))  # fmt: skip
+            self.refresh()
+            self.next()
+
+    def accept_theirs(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            my_ids = {a.id for a in self._store.annotations(self._document_id)}
+            self._push(review.accept_theirs(item, my_ids))
+
+    def reject_theirs(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self._push(review.reject_theirs(item))
+
+    def keep_mine(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self._push(review.keep_mine(item))
+
+    def accept_all_agreements(self) -> None:
+        self._push(review.accept_all_agreements(self.items))
+
+    def _on_mode_toggled(self, on: bool) -> None:
+        for shortcut in self.shortcuts.values():
+            shortcut.setEnabled(on)
+        self.review_mode_changed.emit(on)
+
+    def _on_list_current_row_changed(self, _row: int) -> None:
+        self.item_selected.emit(self.current_item())
