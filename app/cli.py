@@ -25,7 +25,7 @@ from app.user_settings import UserSettings, default_config_path, default_db_path
 from db import repository
 from db.connection import DatabaseOpenError, open_db
 
-COMMANDS = ("add", "tag", "counts", "export-csv")
+COMMANDS = ("add", "tag", "counts", "export-csv", "export-w3c", "import", "agreement")
 
 
 class CliError(Exception):
@@ -310,4 +310,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("out", metavar="OUT.csv")
     p.add_argument("--document", type=int, metavar="ID", help="one document only")
     p.set_defaults(run=_export)
+
+    from app import cli_review  # the review commands; imported here because it uses this module
+
+    cli_review.add_parsers(sub, common)
     return parser

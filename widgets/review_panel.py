@@ -213,7 +213,7 @@ class ReviewPanel(QWidget):
         self.figures.setRowCount(len(rows))
         for r, t in enumerate(rows):
             cells = (t.name, t.agree, t.conflict, t.only_a, t.only_b, _fmt(t.exact.f1),
-                     _fmt(t.overlap.f1), _fmt(t.kappa.value))  # fmt: skip
+                     _fmt(t.overlap.f1), _fmt(t.kappa.kappa))  # fmt: skip
             for c, value in enumerate(cells):
                 cell = QTableWidgetItem(str(value))
                 cell.setToolTip(html.escape(str(value)))
