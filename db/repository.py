@@ -309,6 +309,13 @@ def entity_names(db: Database, tag_type_id: int) -> list[str]:
 
 
 # Reports (counts, mentions, export) live in db/reports.py; re-exported so callers have one facade.
+from db.foreign import (  # noqa: E402  (a colleague's Loupe project, read-only: db/foreign.py)
+    ForeignProject,
+    ForeignProjectAnnotation,
+    ForeignProjectDocument,
+    ForeignProjectError,
+    read_project,
+)
 from db.layers import (  # noqa: E402  (colleagues' layers: db/layers.py)
     anchor_counts,
     delete_layer,
@@ -336,4 +343,6 @@ __all__ = [
     "anchor_counts", "delete_layer", "import_layer", "insert_layer", "layer_annotations",
     "layer_exists", "list_layers", "orphans", "own_decisions", "set_decisions",
     "set_own_decisions", "set_layer_visible",
+    "ForeignProject", "ForeignProjectAnnotation", "ForeignProjectDocument", "ForeignProjectError",
+    "read_project",
 ]  # fmt: skip

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -366,11 +367,24 @@ def test_main_py_runs_as_a_process(tmp_path):
 @pytest.mark.parametrize("command", cli.COMMANDS)
 def test_no_qt_is_imported_on_the_cli_path(project, tmp_path, command):
     s, e = span(ARTICLE, "Geneva")
+    if command in ("import", "agreement"):  # both need a colleague's layer or tags first
+        colleague = tmp_path / "colleague.db"
+        shutil.copyfile(project, colleague)
+        assert main.main(["tag", "1", str(s), str(e), "Location", "--annotator", "kim",
+                                 "--db", str(colleague)]) == 0  # fmt: skip
+    if command == "agreement":
+        assert main.main(["import", str(colleague), "--as", "Kim", "--db",
+                                 str(project)]) == 0  # fmt: skip
+        assert main.main(["tag", "1", str(s), str(e), "Location", "--annotator", "me",
+                                 "--db", str(project)]) == 0  # fmt: skip
     argv = {
         "add": ["add", str(write(tmp_path, "n.txt", "New text.\n"))],
         "tag": ["tag", "1", str(s), str(e), "Location"],
         "counts": ["counts"],
         "export-csv": ["export-csv", str(tmp_path / "x.csv")],
+        "export-w3c": ["export-w3c", str(tmp_path / "x.json")],
+        "import": ["import", str(tmp_path / "colleague.db")],
+        "agreement": ["agreement", "--a", "me", "--b", "Kim"],
     }[command] + ["--db", str(project)]
     script = (
         "import sys, main\n"

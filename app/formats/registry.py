@@ -59,7 +59,14 @@ def read_colleague_file(path: str | Path) -> ForeignFile:
     if suffix in (".json", ".jsonld"):
         data = _read(path)
         head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-        if head.startswith(b"[") and b'"@context"' not in head and b'"data"' in data[:65536]:
+        # Label Studio writes each task's "annotations" before its "data", and a much-annotated
+        # first task can push "data" past the first 64 KiB.
+        start = data[:65536]
+        if (
+            head.startswith(b"[")
+            and b'"@context"' not in head
+            and (b'"data"' in start or b'"annotations"' in start)
+        ):
             return labelstudio.parse(data, path.name)
         return w3c.parse(data, path.name)
     raise ImportProblem(
