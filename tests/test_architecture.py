@@ -2,7 +2,8 @@
 
 - db: the standard library, sqlite_utils, app.model and db only.
 - pure app modules (all of app but store and commands): no PySide6/shiboken6, pyqtgraph, widgets,
-  main, nor app.store/app.commands (Qt through the back door); db from the CLI modules only (app.cli, app.cli_*).
+  main, nor app.store/app.commands (Qt through the back door); db from the CLI modules only
+  (app.cli, app.cli_*).
 - app.store, app.commands: Qt only from PySide6.QtCore and PySide6.QtGui; no pyqtgraph, widgets or
   main; the database only through db.repository.
 - widgets: never db, sqlite3 or sqlite_utils.
