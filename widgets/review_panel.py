@@ -32,7 +32,13 @@ from app.agreement import report
 from app.commands import ReviewDecision
 from app.store import Store
 
-_FIGURES = ("Type", "Agree", "Conflict", "Only mine", "Only theirs", "Exact F1", "Overlap F1", "κ")
+_FIGURES = ("Type", "Agree", "Confl.", "Mine", "Theirs", "Exact F1", "Overlap F1", "κ")
+_FIGURE_TIPS = (
+    "Tag type", "Same span, type, entity and grade", "Overlapping, but a boundary, the type, the "
+    "entity or the grade differs", "Only in my tags", "Only in the colleague's layer",
+    "F1 over identical spans of the same type", "F1 over overlapping spans of the same type",
+    "Cohen's kappa over word tokens (docs/agreement.md)",
+)
 
 
 def _fmt(value: float | None) -> str:
@@ -56,7 +62,10 @@ class ReviewPanel(QWidget):
         self.mode = QCheckBox("Colour the article by agreement")
         self.figures = QTableWidget(0, len(_FIGURES))
         self.figures.setHorizontalHeaderLabels(_FIGURES)
+        for column, tip in enumerate(_FIGURE_TIPS):
+            self.figures.horizontalHeaderItem(column).setToolTip(tip)
         self.figures.verticalHeader().hide()
+        self.figures.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.figures.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list = QListWidget()
         self.list.setAlternatingRowColors(True)
@@ -78,6 +87,7 @@ class ReviewPanel(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.figures)
         splitter.addWidget(self.list)
+        splitter.setSizes([150, 400])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.mode)
