@@ -44,14 +44,16 @@ class ImportPlan:
     new_documents: tuple[Document, ...]  # carried by the file; annotations point at -(i + 1)
     annotations: tuple[LayerAnnotation, ...]
     counts: dict[str, int]
+    notices: tuple[str, ...] = ()  # what the parser skipped or had to choose, for the analyst
 
     def report(self) -> str:
         c = self.counts
-        return (
+        text = (
             f"{sum(c.values())} annotations from {self.layer.source_file}: "
             f"{c.get('anchored', 0)} anchored, {c.get('moved', 0)} moved, "
             f"{c.get('review', 0)} need review, {c.get('orphan', 0)} orphans"
         )
+        return "\n".join([text, *self.notices])
 
 
 def match_documents(
@@ -149,4 +151,5 @@ def plan_import(
     counts = Counter({s: 0 for s in STATES})
     counts.update(a.anchor for a in placed)
     layer = Layer(name, foreign.name, foreign.format, utc_now())
-    return ImportPlan(layer, tuple(new_documents), tuple(placed), dict(counts))
+    notices = tuple(getattr(foreign, "notices", ()))
+    return ImportPlan(layer, tuple(new_documents), tuple(placed), dict(counts), notices)

@@ -189,6 +189,9 @@ class Store(QObject):
     def layer_annotations(self, layer: str, document_id: int | None = None):
         return repo.layer_annotations(self.db, layer, document_id)
 
+    def layer_orphans(self, layer: str):
+        return repo.orphans(self.db, layer)
+
     def own_decisions(self, layer: str) -> dict[str, str]:
         return repo.own_decisions(self.db, layer)
 
@@ -234,6 +237,33 @@ class Store(QObject):
         if document_ids:
             self.documents_changed.emit()
         self.layers_changed.emit()
+
+    def export_w3c(self, path: str, document_id: int | None = None, creator: str = "") -> int:
+        """The analyst's own tags as W3C Web Annotation JSON-LD, articles embedded, written whole
+        or not at all. Returns the number of annotations."""
+        import os
+        import tempfile
+        from pathlib import Path
+
+        from app.formats import w3c
+
+        ids = [document_id] if document_id is not None else [
+            s.id for s in self.document_summaries()
+        ]  # fmt: skip
+        documents = [self.document(i) for i in ids]
+        annotations = [a for i in ids for a in self.annotations(i)]
+        text = w3c.write_json(documents, annotations, {t.id: t for t in self.tag_types()},
+                              creator=creator)  # fmt: skip
+        target = Path(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return len(annotations)
 
     def export_agreement_csv(self, path: str, layer: str) -> int:
         from app.agreement import to_csv_rows

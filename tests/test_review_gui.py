@@ -127,3 +127,17 @@ def test_visible_layer_is_outlined_and_can_be_hidden(window, qtbot, tmp_path):
     action.setChecked(False)
     assert len(w.view.overlay) == 0 and w.store.layers()[0].visible is False
     assert text_sha256(w.view.text)  # the article itself is untouched
+
+
+def test_file_menu_exports_w3c_that_a_colleague_can_import(window, qtbot, tmp_path, monkeypatch):
+    from widgets import file_dialogs
+
+    w = window
+    w.undo_stack.push(AddAnnotations(w.store, [_tag(w, "Lintz", 1), _tag(w, "Merrin", 1)]))
+    out = tmp_path / "mine.json"
+    monkeypatch.setattr(file_dialogs, "json_path", lambda parent, suggestion: str(out))
+    w.actions["export_w3c"].trigger()
+    assert "Exported 2 annotations" in w.last_message
+    foreign = w.store.read_colleague_file(out)
+    assert foreign.creator == "tester" and len(foreign.annotations) == 2
+    assert foreign.documents[0].text == w.view.text  # the article travels with the tags

@@ -32,6 +32,14 @@ def colleague_path(parent: QWidget) -> str:
     return path
 
 
+def json_path(parent: QWidget, suggestion: str) -> str:
+    start = str(Path.home() / suggestion)
+    path, _ = QFileDialog.getSaveFileName(
+        parent, "Export annotations", start, "W3C Web Annotation (*.json)"
+    )
+    return path
+
+
 def csv_path(parent: QWidget, suggestion: str) -> str:
     stem = re.sub(r"[^\w\- ]+", "", suggestion).strip()[:60] or "annotations"
     name = stem if stem.endswith(".csv") else f"{stem}.csv"

@@ -286,6 +286,19 @@ class MainWindow(QMainWindow):
             return
         self.show_status(f"Exported {n} annotations to {path}")
 
+    def export_w3c(self) -> None:
+        """All of the analyst's tags, with the articles embedded: what a colleague reviews."""
+        path = file_dialogs.json_path(self, f"{self.settings.annotator or 'annotations'}.json")
+        if not path:
+            return
+        try:
+            n = self.store.export_w3c(path, creator=self.settings.annotator)
+        except OSError as exc:
+            self.notify("Export annotations", f"Could not write {path}: {exc.strerror}.",
+                        QMessageBox.Icon.Warning)  # fmt: skip
+            return
+        self.show_status(f"Exported {n} annotations to {path}")
+
     def show_status(self, text: str) -> None:
         self.last_message = text
         self.statusBar().showMessage(text, 8000)

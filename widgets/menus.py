@@ -50,6 +50,7 @@ def build_menus(w) -> dict:
     a["export_all"] = _action(
         w, file, "Export CSV — &all documents…", lambda: w.export_csv(True), ["Ctrl+Shift+E"]
     )
+    a["export_w3c"] = _action(w, file, "Export annotations (W3C JSON-LD)…", w.export_w3c)
     file.addSeparator()
     a["quit"] = _action(w, file, "&Quit", w.close, ["Ctrl+Q"])
 

@@ -40,6 +40,7 @@ class ReviewController(QObject):
         self.panel.item_selected.connect(self._on_panel_item_selected)
         self.panel.review_mode_changed.connect(self._on_panel_review_mode_changed)
         self.panel.export_requested.connect(self.export_figures)
+        self.panel.orphans_requested.connect(self._on_panel_orphans_requested)
         s.layers_changed.connect(self.rebuild_layers_menu)
         s.layers_changed.connect(self.update_overlay)
         s.review_changed.connect(self.update_overlay)
@@ -135,6 +136,12 @@ class ReviewController(QObject):
         index = self.panel.layer_combo.findData(plan.layer.name)
         self.panel.layer_combo.setCurrentIndex(index)
         self.dock.raise_()
+
+    def _on_panel_orphans_requested(self, orphans: list) -> None:
+        listed = "\n".join(f"• “{a.quote[:80]}”  ({a.id})" for a in orphans[:40])
+        more = f"\n… and {len(orphans) - 40} more" if len(orphans) > 40 else ""
+        text = f"Kept with their quotes, not placed on any text:\n\n{listed}{more}"
+        self._w.notify(f"Orphans of {self.panel.layer}", text)
 
     def _on_importer_failed(self, message: str) -> None:
         self._w.notify("Review colleague's file", message, QMessageBox.Icon.Warning)

@@ -34,9 +34,13 @@ from app.store import Store
 
 _FIGURES = ("Type", "Agree", "Confl.", "Mine", "Theirs", "Exact F1", "Overlap F1", "κ")
 _FIGURE_TIPS = (
-    "Tag type", "Same span, type, entity and grade", "Overlapping, but a boundary, the type, the "
-    "entity or the grade differs", "Only in my tags", "Only in the colleague's layer",
-    "F1 over identical spans of the same type", "F1 over overlapping spans of the same type",
+    "Tag type",
+    "Same span, type, entity and grade",
+    "Overlapping, but a boundary, the type, the entity or the grade differs",
+    "Only in my tags",
+    "Only in the colleague's layer",
+    "F1 over identical spans of the same type",
+    "F1 over overlapping spans of the same type",
     "Cohen's kappa over word tokens (docs/agreement.md)",
 )
 
@@ -49,6 +53,7 @@ class ReviewPanel(QWidget):
     item_selected = Signal(object)  # ReviewItem | None
     review_mode_changed = Signal(bool)
     export_requested = Signal()
+    orphans_requested = Signal(list)  # LayerAnnotation orphans of the current layer
 
     def __init__(self, store: Store, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,9 +83,14 @@ class ReviewPanel(QWidget):
             buttons.addWidget(self.buttons[key])
         self.accept_all = QPushButton("Accept all agreements")
         self.export = QPushButton("Export figures…")
+        self.orphans = QPushButton()
+        self.orphans.setToolTip("Annotations that could not be placed on any text: kept, with "
+                                "their quotes, never placed silently")  # fmt: skip
+        self._orphans: list = []
         extra = QHBoxLayout()
         extra.addWidget(self.accept_all)
         extra.addWidget(self.export)
+        extra.addWidget(self.orphans)
         top = QHBoxLayout()
         top.addWidget(QLabel("Layer:"))
         top.addWidget(self.layer_combo, 1)
@@ -139,6 +149,7 @@ class ReviewPanel(QWidget):
         self.buttons["k"].clicked.connect(self.keep_mine)
         self.accept_all.clicked.connect(self.accept_all_agreements)
         self.export.clicked.connect(self.export_requested)
+        self.orphans.clicked.connect(lambda: self.orphans_requested.emit(self._orphans))
         actions = {"n": self.next, "p": self.previous, "a": self.accept_theirs,
                    "r": self.reject_theirs, "k": self.keep_mine}  # fmt: skip
         for key, slot in actions.items():
@@ -178,6 +189,9 @@ class ReviewPanel(QWidget):
             types = {t.id: t for t in self._store.tag_types()}
             placed = [t.as_annotation() for t in theirs if t.placed]
             self.report = report(mine, placed, self._store.document_text(doc), types)
+        self._orphans = self._store.layer_orphans(layer) if layer else []
+        self.orphans.setText(f"Orphans: {len(self._orphans)}")
+        self.orphans.setEnabled(bool(self._orphans))
         self._show_items(row)
         self._show_figures()
         self.review_mode_changed.emit(self.mode.isChecked())
