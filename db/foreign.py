@@ -29,6 +29,7 @@ from db.foreign_rows import (
     ForeignProjectDocument,
     ForeignProjectError,
     read_rows,
+    shown,
 )
 
 __all__ = [
@@ -74,7 +75,7 @@ def read_project(path: str | Path) -> ForeignProject:
             _check_schema(conn, name)
             rows = conn.execute("PRAGMA quick_check(3)").fetchall()
             if rows != [("ok",)]:
-                said = "; ".join(str(r[0])[:200] for r in rows)
+                said = "; ".join(" ".join(str(r[0]).split())[:200] for r in rows)  # one line
                 raise _error(name, f"the file is damaged (SQLite says: {said})")
             return read_rows(conn, name)
         except sqlite3.Error as exc:
@@ -91,6 +92,7 @@ def _error(name: str, problem: str) -> ForeignProjectError:
 
 
 def _snapshot(path: Path, name: str) -> tuple[int, int, int, int]:
+    """What must not change while the file is copied; refuses what is not a closed project file."""
     st = path.stat()
     if stat.S_ISDIR(st.st_mode):
         raise _error(name, "this is a folder, not a Loupe project file")
@@ -242,7 +244,7 @@ def _check_schema(conn: sqlite3.Connection, name: str) -> None:
             raise _error(name, "the file is damaged (its schema table holds a malformed entry)")
         sql = sql if isinstance(sql, str) else None
         if kind in ("trigger", "view") or (sql or "").startswith(("CREATE TRIGGER", "CREATE VIEW")):
-            code.append(f"{kind} “{entry}”")
+            code.append(f"{shown(kind)} “{shown(entry)}”")
         elif kind == "table" and sql and sql.startswith("CREATE TABLE "):
             tables.append(entry)
         elif kind == "index" and (
@@ -251,7 +253,8 @@ def _check_schema(conn: sqlite3.Connection, name: str) -> None:
         ):
             indexes.append((entry, table))
         else:
-            odd.append(f"{'virtual table' if 'VIRTUAL' in (sql or '') else kind} “{entry}”")
+            what = "virtual table" if "VIRTUAL" in (sql or "") else shown(kind)
+            odd.append(f"{what} “{shown(entry)}”")
     if code:
         listed = ", ".join(code[:5])
         raise _error(name, f"the file contains triggers or views ({listed}), {_ALTERED}")
@@ -261,9 +264,8 @@ def _check_schema(conn: sqlite3.Connection, name: str) -> None:
         columns = conn.execute(f"PRAGMA table_xinfo({_quoted(table)})").fetchall()
         computed = [c[1] for c in columns if c[6] != 0]
         if computed:
-            raise _error(
-                name, f"table {table} has computed columns ({', '.join(computed[:5])}), {_ALTERED}"
-            )
+            listed = shown(", ".join(computed))
+            raise _error(name, f"table {shown(table)} has computed columns ({listed}), {_ALTERED}")
         if table in COLUMNS:
             missing = [c for c in COLUMNS[table] if c not in {col[1] for col in columns}]
             if missing:
@@ -276,4 +278,6 @@ def _check_schema(conn: sqlite3.Connection, name: str) -> None:
         partial = any(row[1] == index and row[4] for row in listed)
         keys = conn.execute(f"PRAGMA index_xinfo({_quoted(index)})").fetchall()
         if partial or any(row[1] == -2 for row in keys):
-            raise _error(name, f"index “{index}” is computed (expression or WHERE), {_ALTERED}")
+            raise _error(
+                name, f"index “{shown(index)}” is computed (expression or WHERE), {_ALTERED}"
+            )

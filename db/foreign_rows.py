@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 
 from app.model import CREDIBILITY_NAMES, RELIABILITY_NAMES, TAG_KINDS, Grade
@@ -85,6 +86,12 @@ class ForeignProject:
     annotations: tuple[ForeignProjectAnnotation, ...]
 
 
+def shown(value: str, limit: int = 40) -> str:
+    """A name from the file, fit for a message: cut short, controls and direction marks as '?'."""
+    cut = value[:limit] + ("…" if len(value) > limit else "")
+    return "".join("?" if unicodedata.category(c)[0] == "C" else c for c in cut)
+
+
 _TYPE_NAMES = {int: "a whole number", float: "a decimal number", bytes: "binary data (a blob)"}
 
 
@@ -156,7 +163,7 @@ def read_rows(conn: sqlite3.Connection, file: str) -> ForeignProject:
     for tid, name, kind in rows:
         tags[rows.integer("id", tid)] = (rows.text("name", name), rows.text("kind", kind))
         if kind not in TAG_KINDS:
-            raise rows.fail(f"is “{kind[:40]}”, not one of {', '.join(TAG_KINDS)}", "kind")
+            raise rows.fail(f"is “{shown(kind)}”, not one of {', '.join(TAG_KINDS)}", "kind")
     rows = _Rows(conn, file, "entities")
     for eid, tag_type_id, name in rows:
         rows.ref("tag_type_id", tag_type_id, tags, "tag type")
@@ -187,7 +194,7 @@ def _annotations(conn, file, documents, tags, entities):
     for aid, did, start, end, quote, prefix, suffix, tid, eid, cred, rel, note, who, ca, ua in rows:
         if not rows.text("id", aid, 200):
             raise rows.fail("is empty", "id")
-        rows.key = f"id {aid}"
+        rows.key = f"id {shown(aid)}"
         if aid in seen:
             raise rows.fail("is used twice", "id")
         seen.add(aid)
@@ -212,7 +219,7 @@ def _annotations(conn, file, documents, tags, entities):
         if rows.integer("credibility", cred, null=True) not in (None, *CREDIBILITY_NAMES):
             raise rows.fail(f"is {cred}, not 1–6", "credibility")
         if rel is not None and rows.text("reliability", rel) not in RELIABILITY_NAMES:
-            raise rows.fail(f"is “{rel[:10]}”, not one of A–F", "reliability")
+            raise rows.fail(f"is “{shown(rel)}”, not one of A–F", "reliability")
         yield ForeignProjectAnnotation(
             aid, doc.key, start, end, quote, prefix, suffix, tag_name, kind,
             entity[1] if entity else "", cred, rel, rows.text("note", note, MAX_NOTE_CHARS),

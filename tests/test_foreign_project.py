@@ -17,6 +17,7 @@ from app.model import Grade
 from db import repository
 from db.connection import open_db
 from db.foreign import read_project
+from db.migrations import DEFAULT_TAG_TYPES
 from tests.foreign_helpers import ARABIC, alter, build, fingerprint, refused
 
 
@@ -37,7 +38,7 @@ def test_everything_comes_back_and_the_file_is_untouched(tmp_path):
         str(also.id), also.text, "Wire", ""
     )  # fmt: skip
 
-    names = {"Actor", "Location", "Credibility"}
+    kinds = {i + 1: (name, kind) for i, (name, kind, _, _) in enumerate(DEFAULT_TAG_TYPES)}
     by_id = {a.id: a for a in project.annotations}
     assert set(by_id) == {a.id for a in made}
     for a in made:
@@ -46,9 +47,7 @@ def test_everything_comes_back_and_the_file_is_untouched(tmp_path):
         assert (got.start, got.end, got.quote, got.prefix, got.suffix) == (
             a.start, a.end, a.quote, a.prefix, a.suffix
         )  # fmt: skip
-        assert got.tag_type in names and got.tag_kind == (
-            "credibility" if got.tag_type == "Credibility" else "entity"
-        )
+        assert (got.tag_type, got.tag_kind) == kinds[a.tag_type_id]
         assert (got.entity, got.grade, got.note, got.annotator) == (
             a.entity, a.grade, a.note, a.annotator
         )  # fmt: skip

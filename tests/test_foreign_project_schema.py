@@ -25,6 +25,10 @@ CASES = {
          "INSERT INTO settings VALUES ('seen', new.quote); END"],
         ["the file contains triggers or views (trigger “spy”)", ALTERED],
     ),
+    "trigger named to mislead": (
+        ['CREATE TRIGGER "spy\u202egpj.exe" AFTER DELETE ON documents BEGIN SELECT 1; END'],
+        ["(trigger “spy?gpj.exe”)"],
+    ),
     "view calling a denied function": (
         ["CREATE VIEW leak AS SELECT load_extension('evil') AS x"],
         ["the file contains triggers or views (view “leak”)", ALTERED],
