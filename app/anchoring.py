@@ -51,6 +51,15 @@ def _context_score(text: str, start: int, end: int, prefix: str, suffix: str) ->
     return sum(scores) / len(scores) if scores else 100.0
 
 
+def holds(text: str, exact: str, start: int | None, end: int | None) -> bool:
+    """The recorded position still holds the quote: the common case, and the cheapest test, so a
+    bulk import checks it before building anything else."""
+    return (
+        start is not None and end is not None and 0 <= start < end <= len(text)
+        and text[start:end] == exact
+    )  # fmt: skip
+
+
 def anchor(
     text: str,
     exact: str,
@@ -63,9 +72,8 @@ def anchor(
 ) -> Anchor:
     if not exact:
         return Anchor(ORPHAN)
-    placed = start is not None and end is not None and 0 <= start < end <= len(text)
-    if placed and text[start:end] == exact:
-        return Anchor(ANCHORED, start, end, 100.0)
+    if holds(text, exact, start, end):
+        return Anchor(ANCHORED, start, end, 100.0)  # type: ignore[arg-type]
     places = _occurrences(text, exact)
     if places:
         n = len(exact)

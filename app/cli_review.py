@@ -141,7 +141,7 @@ def _import(args: argparse.Namespace) -> int:
         except ImportProblem as exc:
             raise CliError(str(exc)) from None
         with db.atomic():
-            repository.import_layer(db, plan.layer, plan.new_documents, plan.annotations)
+            repository.import_layer(db, plan.layer, plan.new_documents, plan.rows)
     print(plan.report())
     return 0
 

@@ -8,7 +8,10 @@ whatever unit the format itself uses; the parser converts. Nothing here touches 
 
 from __future__ import annotations
 
+import gc
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from app.model import Grade
@@ -18,13 +21,31 @@ MAX_TEXT_FIELD = 10 * 1024 * 1024  # an embedded article
 MAX_NAME_CHARS = 200  # tag types, entities, creators
 
 
+_ESCAPED = {"Cc", "Cf", "Cs", "Zl", "Zp"}  # controls, format/bidi, lone surrogates, line breaks
+_SHOWN = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def one_line(text: str) -> str:
+    """Text from a hostile file, safe to show in a one-line message: line breaks, control and
+    direction characters and lone surrogates appear as escapes (`\\n`, `\\u202e`), so a key or
+    name can neither split the message nor reorder it on screen. ZWJ stays (emoji, Indic names)."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c == "\u200d" or unicodedata.category(c) not in _ESCAPED
+        else _SHOWN.get(c) or (f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+        for c in text
+    )  # fmt: skip
+
+
 class ImportProblem(ValueError):
-    """A colleague's file Loupe will not import. `str()` is the whole message for people."""
+    """A colleague's file Loupe will not import. `str()` is the whole message for people: one
+    line, whatever the file put in the names, keys and values it quotes (`one_line`)."""
 
     def __init__(self, file: str, where: str, problem: str) -> None:
         self.file, self.where, self.problem = file, where, problem
         place = f"{file}, {where}" if where else file
-        super().__init__(f"{place}: {problem}")
+        super().__init__(one_line(f"{place}: {problem}"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,3 +139,18 @@ def check_offsets(
     if length is not None and end > length:
         raise ImportProblem(file, where, f"end {end} is past the end of the text ({length})")
     return start, end
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for one bulk step of an import. Decoding, checking and
+    planning create millions of objects without reference cycles (reference counting frees them),
+    yet the collector walks the growing heap again and again meanwhile: measured, a third of JSON
+    decoding and 0.2 s of planning 100,000 annotations. Nested pauses restore the outer state."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

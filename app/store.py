@@ -196,10 +196,7 @@ class Store(QObject):
         return repo.own_decisions(self.db, layer)
 
     def local_documents(self) -> list[LocalDocumentRef]:
-        return [
-            LocalDocumentRef(d.id, d.title, d.url, d.text_sha256)
-            for d in map(self.document, (s.id for s in self.document_summaries()))
-        ]
+        return [LocalDocumentRef(*row) for row in repo.document_refs(self.db)]
 
     def document_text(self, document_id: int) -> str:
         doc = self.document(document_id)
@@ -223,7 +220,7 @@ class Store(QObject):
     def apply_import(self, plan: ImportPlan) -> list[Document]:
         """The whole import in one transaction; documents the file carried come with it."""
         with self._transaction() as db:
-            added = repo.import_layer(db, plan.layer, plan.new_documents, plan.annotations)
+            added = repo.import_layer(db, plan.layer, plan.new_documents, plan.rows)
         if added:
             self.documents_changed.emit()
         self.layers_changed.emit()

@@ -27,7 +27,7 @@ from app.formats import registry, w3c  # noqa: E402
 from app.review_import import LocalDocumentRef, match_documents, plan_import  # noqa: E402
 from db import repository  # noqa: E402
 from db.connection import open_db  # noqa: E402
-from db.layers import LAYER_COLUMNS, _row  # noqa: E402
+from db.layers import LAYER_COLUMNS  # noqa: E402
 
 TARGET_S = 2.0
 DOCS, PER_DOC = 1_000, 100
@@ -69,9 +69,7 @@ def import_once(path: Path, mine: Path) -> dict[str, float]:
         foreign = registry.read_colleague_file(path)
         times["read + validate"] = time.perf_counter() - t
         t = time.perf_counter()
-        local = [LocalDocumentRef(d.id, d.title, d.url, d.text_sha256)
-                 for d in map(lambda s: repository.get_document(db, s.id),
-                              repository.list_document_summaries(db))]  # fmt: skip
+        local = [LocalDocumentRef(*row) for row in repository.document_refs(db)]  # as the Store
         texts: dict[int, str] = {}
 
         def text_of(doc_id: int) -> str:
@@ -87,7 +85,7 @@ def import_once(path: Path, mine: Path) -> dict[str, float]:
         times["anchor"] = time.perf_counter() - t
         t = time.perf_counter()
         with db.atomic():
-            repository.import_layer(db, plan.layer, plan.new_documents, plan.annotations)
+            repository.import_layer(db, plan.layer, plan.new_documents, plan.rows)
         times["write (one transaction)"] = time.perf_counter() - t
         times["counts"] = plan.counts
     finally:
@@ -122,7 +120,7 @@ def main() -> int:
     print(f"   baseline json.loads      {loads.ms()}")
     fresh_project(source, mine)
     db = open_db(mine)
-    plan_rows = [_row(a) for a in plan_for_baseline(path, db)]
+    plan_rows = plan_for_baseline(path, db)
     conn = db.conn
     marks = ",".join("?" * len(LAYER_COLUMNS))
 
@@ -151,16 +149,14 @@ def bare_once(conn, rows, marks) -> None:
 
 def plan_for_baseline(path: Path, db):
     foreign = registry.read_colleague_file(path)
-    local = [LocalDocumentRef(d.id, d.title, d.url, d.text_sha256)
-             for d in map(lambda s: repository.get_document(db, s.id),
-                          repository.list_document_summaries(db))]  # fmt: skip
+    local = [LocalDocumentRef(*row) for row in repository.document_refs(db)]
 
     def text_of(doc_id: int) -> str:
         return repository.get_document(db, doc_id).text
 
     matches = match_documents(foreign, local, text_of)
     return plan_import(foreign, matches, repository.list_tag_types(db), text_of,
-                       layer_name="Dana").annotations  # fmt: skip
+                       layer_name="Dana").rows  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -168,10 +168,19 @@ class DocSpec:
     title: str = ""
 
 
-def _schema_version() -> int:
+def _schema_version() -> str:
+    """The schema's version and a hash of its SQL, so an edit to an unreleased migration also
+    rebuilds the cached databases."""
     from db import migrations
+    from db.connection import open_db
 
-    return migrations.schema_version()
+    db = open_db(None)
+    try:
+        sql = [r[0] for r in db.execute("SELECT sql FROM sqlite_master ORDER BY name")]
+    finally:
+        db.close()
+    digest = hashlib.sha256(repr(sql).encode()).hexdigest()[:12]
+    return f"{migrations.schema_version()}-{digest}"
 
 
 def prepare_db(

@@ -7,31 +7,16 @@ from collections.abc import Iterable, Sequence
 
 from sqlite_utils import Database
 
-from app.model import Grade, Layer, LayerAnnotation
+from app.model import LAYER_COLUMNS, Layer, LayerAnnotation
 
-LAYER_COLUMNS = (
-    "layer", "id", "document_id", "start", "end", "quote", "prefix", "suffix", "tag_type_id",
-    "entity", "credibility", "reliability", "note", "annotator", "created_at", "updated_at",
-    "anchor", "score", "decision",
-)  # fmt: skip
+IMPORT_CACHE_KIB = 64 * 1024
 _SELECT = "SELECT " + ", ".join(f'"{c}"' for c in LAYER_COLUMNS) + " FROM layer_annotations"
 
 
-def _row(la: LayerAnnotation) -> tuple:
-    return (
-        la.layer, la.id, la.document_id, la.start, la.end, la.quote, la.prefix, la.suffix,
-        la.tag_type_id, la.entity, la.grade.credibility, la.grade.reliability, la.note,
-        la.annotator, la.created_at, la.updated_at, la.anchor, la.score, la.decision,
-    )  # fmt: skip
-
-
-def _from_row(r: tuple) -> LayerAnnotation:
-    (layer, aid, doc, start, end, quote, prefix, suffix, tag, entity, cred, rel, note, who,
-     created, updated, anchor, score, decision) = r  # fmt: skip
-    return LayerAnnotation(
-        layer, aid, doc, start, end, quote, prefix, suffix, tag, entity, Grade(cred, rel),
-        note, who, created, updated, anchor, score, decision,
-    )  # fmt: skip
+def document_refs(db: Database) -> list[tuple[int, str, str, str]]:
+    """(id, title, url, text_sha256) of every document, in id order: what matching a colleague's
+    documents needs, without reading every article's text (1,000 articles: 50 ms less)."""
+    return db.execute("SELECT id, title, url, text_sha256 FROM documents ORDER BY id").fetchall()
 
 
 def list_layers(db: Database) -> list[Layer]:
@@ -45,16 +30,15 @@ def layer_exists(db: Database, name: str) -> bool:
     return db.execute("SELECT 1 FROM layers WHERE name = ?", [name]).fetchone() is not None
 
 
-def insert_layer(db: Database, layer: Layer, annotations: Iterable[LayerAnnotation]) -> None:
+def insert_layer(db: Database, layer: Layer, rows: Iterable[tuple]) -> None:
+    """The layer and its annotations, given as rows (`LayerAnnotation.as_row`)."""
     db.execute(
         "INSERT INTO layers (name, source_file, format, imported_at, visible) VALUES (?,?,?,?,?)",
         [layer.name, layer.source_file, layer.format, layer.imported_at, int(layer.visible)],
     )
     marks = ",".join("?" * len(LAYER_COLUMNS))
     columns = ", ".join(f'"{c}"' for c in LAYER_COLUMNS)
-    db.conn.executemany(
-        f"INSERT INTO layer_annotations ({columns}) VALUES ({marks})", map(_row, annotations)
-    )
+    db.conn.executemany(f"INSERT INTO layer_annotations ({columns}) VALUES ({marks})", rows)
 
 
 def delete_layer(db: Database, name: str) -> None:
@@ -75,12 +59,12 @@ def layer_annotations(
             f'{_SELECT} WHERE layer = ? AND document_id = ? ORDER BY start, "end"',
             [layer, document_id],
         )
-    return [_from_row(r) for r in rows]
+    return [LayerAnnotation.from_row(r) for r in rows]
 
 
 def orphans(db: Database, layer: str) -> list[LayerAnnotation]:
     rows = db.execute(f"{_SELECT} WHERE layer = ? AND anchor = 'orphan' ORDER BY id", [layer])
-    return [_from_row(r) for r in rows]
+    return [LayerAnnotation.from_row(r) for r in rows]
 
 
 def set_decisions(db: Database, layer: str, decisions: Sequence[tuple[str, str]]) -> None:
@@ -98,26 +82,28 @@ def anchor_counts(db: Database, layer: str) -> dict[str, int]:
     return dict(rows.fetchall())
 
 
-def import_layer(
-    db: Database, layer: Layer, documents: Sequence, annotations: Sequence[LayerAnnotation]
-) -> list:
+def import_layer(db: Database, layer: Layer, documents: Sequence, rows: Iterable[tuple]) -> list:
     """Write a planned import: the documents the file carried, then the layer and its
-    annotations (whose document_id -(i + 1) means the i-th of `documents`). The caller holds the
-    transaction, so the import is all or nothing. Returns the documents as stored (with ids)."""
-    from dataclasses import replace
-
+    annotations as rows (`LayerAnnotation.as_row`; a document_id -(i + 1) means the i-th of
+    `documents`). The caller holds the transaction, so the import is all or nothing. Returns
+    the documents as stored (with ids)."""
     from db.repository import insert_document
 
     added = [insert_document(db, d) for d in documents]
     if added:
         ids = {-(i + 1): d.id for i, d in enumerate(added)}
-        annotations = [
-            replace(a, document_id=ids[a.document_id])
-            if a.document_id is not None and a.document_id < 0
-            else a
-            for a in annotations
+        rows = [
+            (r[0], r[1], ids[r[2]], *r[3:]) if r[2] is not None and r[2] < 0 else r for r in rows
         ]
-    insert_layer(db, layer, annotations)
+    # Room for the whole layer in the page cache (64 MiB at most, taken only as pages are used):
+    # with SQLite's default 2 MiB, pages of the (layer, id) index are written out to the WAL
+    # mid-transaction and then changed and written again (measured: 0.1 s of 100,000 rows).
+    size = db.conn.execute("PRAGMA cache_size").fetchone()[0]
+    db.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        insert_layer(db, layer, rows)
+    finally:
+        db.conn.execute(f"PRAGMA cache_size = {int(size)}")
     return added
 
 

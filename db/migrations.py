@@ -93,12 +93,23 @@ def m001_initial_schema(db: Database) -> None:
     )
 
 
+def _one_of(column: str, *values: str) -> str:
+    """`column IN (...)` written as equalities. Inside a CHECK, an IN list of more than two
+    constants makes SQLite fill a temporary index with the list for every row written (EXPLAIN
+    shows OpenEphemeral in each INSERT): three such checks made a 100,000-row import 0.5 s slower.
+    NULL passes either way, as it does for IN."""
+    return "(" + " OR ".join(f"{column} = '{v}'" for v in values) + ")"
+
+
 @migrations()
 def m002_colleague_layers(db: Database) -> None:
     """A colleague's annotations live apart from the analyst's own: counts, exports and undo of
     one's own work never mix them in, and a whole import can be dropped as one layer."""
+    reliability = _one_of("reliability", "A", "B", "C", "D", "E", "F")
+    anchor = _one_of("anchor", "anchored", "moved", "review", "orphan")
+    decision = _one_of("decision", "", "accepted", "rejected", "kept_mine")
     db.executescript(
-        """
+        f"""
         CREATE TABLE layers (
             name TEXT PRIMARY KEY,
             source_file TEXT NOT NULL,
@@ -118,15 +129,14 @@ def m002_colleague_layers(db: Database) -> None:
             tag_type_id INTEGER NOT NULL REFERENCES tag_types(id) ON DELETE CASCADE,
             entity TEXT NOT NULL DEFAULT '',
             credibility INTEGER CHECK (credibility BETWEEN 1 AND 6),
-            reliability TEXT CHECK (reliability IN ('A','B','C','D','E','F')),
+            reliability TEXT CHECK {reliability},
             note TEXT NOT NULL DEFAULT '',
             annotator TEXT NOT NULL DEFAULT '',
             created_at TEXT NOT NULL DEFAULT '',
             updated_at TEXT NOT NULL DEFAULT '',
-            anchor TEXT NOT NULL CHECK (anchor IN ('anchored','moved','review','orphan')),
+            anchor TEXT NOT NULL CHECK {anchor},
             score REAL NOT NULL DEFAULT 100,
-            decision TEXT NOT NULL DEFAULT ''
-                CHECK (decision IN ('', 'accepted', 'rejected', 'kept_mine')),
+            decision TEXT NOT NULL DEFAULT '' CHECK {decision},
             PRIMARY KEY (layer, id),
             CHECK ((anchor = 'orphan' AND start IS NULL AND "end" IS NULL)
                 OR (anchor != 'orphan' AND document_id IS NOT NULL

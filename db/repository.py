@@ -319,6 +319,7 @@ from db.foreign import (  # noqa: E402  (a colleague's Loupe project, read-only:
 from db.layers import (  # noqa: E402  (colleagues' layers: db/layers.py)
     anchor_counts,
     delete_layer,
+    document_refs,
     import_layer,
     insert_layer,
     layer_annotations,
@@ -340,9 +341,9 @@ from db.reports import (  # noqa: E402
 
 __all__ = [
     "EXPORT_COLUMNS", "entity_counts", "export_rows", "grade_counts", "mentions",
-    "anchor_counts", "delete_layer", "import_layer", "insert_layer", "layer_annotations",
-    "layer_exists", "list_layers", "orphans", "own_decisions", "set_decisions",
-    "set_own_decisions", "set_layer_visible",
+    "anchor_counts", "delete_layer", "document_refs", "import_layer", "insert_layer",
+    "layer_annotations", "layer_exists", "list_layers", "orphans", "own_decisions",
+    "set_decisions", "set_own_decisions", "set_layer_visible",
     "ForeignProject", "ForeignProjectAnnotation", "ForeignProjectDocument", "ForeignProjectError",
     "read_project",
 ]  # fmt: skip

@@ -126,7 +126,7 @@ class ReviewController(QObject):
             view.centerCursor()
 
     def _on_importer_imported(self, plan) -> None:
-        orphans = [a for a in plan.annotations if a.anchor == "orphan"]
+        orphans = plan.orphans()
         text = plan.report()
         if orphans:
             listed = "\n".join(f"• “{a.quote[:60]}”" for a in orphans[:15])

@@ -1,19 +1,37 @@
-"""One W3C annotation record read and checked, and the vocabulary the writer shares.
+"""One W3C annotation record read and checked (the vocabulary is in `w3c_vocab.py`).
 
 A colleague's file is hostile until proven otherwise: every field is checked before anything is
 returned, and the first fault stops the import with the record it is in. Other producers count
 positions in UTF-16 units or over a web page's DOM text, so positions are trusted only when the
 file declares `loupe:offsetUnit`; otherwise they are dropped and the importer re-anchors by quote.
 The file's structure (collection, pages, documents) is read in `w3c.py`.
+
+Records of exactly the shape Loupe writes are checked inline first (`w3c_fast.py`, the same
+checks in one pass); every other record, and every record with a fault, is read here.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import datetime
-from urllib.parse import quote, unquote
 
+from app.formats.w3c_fast import loupe_record
+from app.formats.w3c_vocab import (
+    CREATOR,
+    ENTITY,
+    IRI,
+    OFFSET_UNIT,
+    SHA_IRI,
+    TAG,
+    W3C_CONTEXT,
+    W3C_CONTEXTS,
+    annotation_id,
+    grade_key,
+    is_time,
+    is_whole,
+    kind_of,
+    types_of,
+)
 from app.interchange import (
     MAX_TEXT_FIELD,
     ForeignAnnotation,
@@ -25,51 +43,8 @@ from app.interchange import (
 )
 from app.model import CREDIBILITY_NAMES, RELIABILITY_NAMES, Grade
 
-FORMAT = "loupe-w3c"
-FORMAT_VERSION = 1
-OFFSET_UNIT = "unicode-code-point"
-W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-LOUPE_NAMESPACE = "urn:loupe:"
-CONTEXT = [W3C_CONTEXT, {"loupe": LOUPE_NAMESPACE}]
-_W3C_CONTEXTS = {W3C_CONTEXT, "https://www.w3.org/ns/anno.jsonld"}
-UUID_IRI, _LOUPE_IRI, SHA_IRI = "urn:uuid:", "urn:loupe:annotation:", "urn:sha256:"
-_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S")
-_IRI = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]{1,2048}")
 _SHA = re.compile(r"[0-9a-f]{64}")
 _GRADE = re.compile(r"([A-F]?)([1-6]?)")
-_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)", re.ASCII)
-_PLAIN = frozenset((str, int, type(None)))
-
-
-def annotation_iri(annotation_id: str) -> str:
-    """Loupe's UUIDs become `urn:uuid:`; ids kept from a colleague's file stay as they were, and
-    anything else is percent-encoded under `urn:loupe:annotation:` so it is still a valid IRI."""
-    if _UUID.fullmatch(annotation_id):
-        return UUID_IRI + annotation_id
-    if _SCHEME.match(annotation_id) and _IRI.fullmatch(annotation_id):
-        return annotation_id
-    return _LOUPE_IRI + quote(annotation_id, safe="")
-
-
-def annotation_id(iri: str) -> str:
-    """The inverse of `annotation_iri`, so a round trip and a second import keep the same id."""
-    if iri[:9].lower() == UUID_IRI and _UUID.fullmatch(iri, 9):
-        return iri[9:]
-    return unquote(iri[len(_LOUPE_IRI) :]) if iri.startswith(_LOUPE_IRI) else iri
-
-
-def types_of(value: object) -> tuple:
-    return (value,) if isinstance(value, str) else tuple(value) if isinstance(value, list) else ()
-
-
-def kind_of(value: object) -> str:
-    names = {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null"}
-    return names.get(type(value), "a number")
-
-
-def is_whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 class RecordReader:
@@ -80,7 +55,7 @@ class RecordReader:
         self.docs: dict[str, ForeignDocument] = {}
         self.described = self.declared = False
         self.ids: dict[str, int] = {}
-        self.names: dict[tuple[str, str], str] = {}
+        self.names: dict[str, dict[str, str]] = {TAG: {}, ENTITY: {}, CREATOR: {}}  # what → value
         self.grades: dict[tuple, Grade] = {}
         self.skipped: Counter[str] = Counter()  # bodies Loupe has no place for, by kind
         self.unplaced = self.joined = 0  # positions ignored; annotations with several comments
@@ -90,7 +65,7 @@ class RecordReader:
 
     def context(self, obj: dict, where: str, *, required: bool) -> None:
         ctx = obj.get("@context")
-        if (ctx is not None or required) and _W3C_CONTEXTS.isdisjoint(
+        if (ctx is not None or required) and W3C_CONTEXTS.isdisjoint(
             c for c in types_of(ctx) or (ctx,) if isinstance(c, str)
         ):  # fmt: skip
             raise self.fail(where, f"its @context must include {W3C_CONTEXT}")
@@ -104,7 +79,7 @@ class RecordReader:
     def iri(self, value: object, where: str, what: str) -> str:
         if value is None:
             raise self.fail(where, f"has no {what}")
-        if not isinstance(value, str) or not _IRI.fullmatch(value):
+        if not isinstance(value, str) or not IRI.fullmatch(value):
             raise self.fail(where, f"its {what} must be an IRI (no spaces or control characters, "
                             f"at most 2048), not {value!r:.60}")  # fmt: skip
         return value
@@ -134,9 +109,9 @@ class RecordReader:
     def name_of(self, value: object, where: str, what: str, empty: bool = True) -> str:
         if not isinstance(value, str):
             return clean_name(value, file=self.name, where=where, what=what, allow_empty=empty)
-        if (found := self.names.get((what, value))) is None:
+        if (found := (cache := self.names.setdefault(what, {})).get(value)) is None:
             found = clean_name(value, file=self.name, where=where, what=what, allow_empty=empty)
-            self.names[what, value] = found
+            cache[value] = found
         return found
 
     def creator(self, value: object, where: str) -> str:
@@ -146,26 +121,20 @@ class RecordReader:
             value = value[0]
         if isinstance(value, dict):
             value = value.get("name") or value.get("nickname") or value.get("id")
-        return self.name_of(value, where, "the creator")
+        return self.name_of(value, where, CREATOR)
 
     def time(self, item: dict, key: str, where: str) -> str:
         if (value := item.get(key)) is None:
             return ""
-        try:
-            if not isinstance(value, str) or not _TIME.fullmatch(value):
-                raise ValueError
-            datetime.fromisoformat(value[:19])  # the calendar: no 31 February, no hour 25
-        except ValueError:
+        if not is_time(value):
             raise self.fail(where, f"its {key} must be an ISO 8601 date and time such as "
-                            f"2025-03-01T09:30:12.345Z, not {value!r:.40}") from None  # fmt: skip
-        return value
+                            f"2025-03-01T09:30:12.345Z, not {value!r:.40}")  # fmt: skip
+        return value  # type: ignore[return-value]
 
     def grade(self, body: dict, where: str) -> Grade:
-        key = (body.get("value"), body.get("loupe:credibility"), body.get("loupe:reliability"))
-        value, cred, rel = key  # True == 1, so only plain types may share a cache slot
-        plain = value.__class__ in _PLAIN and cred.__class__ in _PLAIN and rel.__class__ in _PLAIN
+        key, plain = grade_key(body)
         if not plain or (grade := self.grades.get(key)) is None:
-            grade = self.check_grade(value, cred, rel, where)
+            grade = self.check_grade(*key, where)
             if plain:
                 self.grades[key] = grade
         return grade
@@ -255,9 +224,9 @@ class RecordReader:
                 elif purpose in kept:
                     raise self.fail(where, f"has two {purpose} bodies; Loupe keeps one")
                 elif purpose == "classifying":
-                    kept[purpose] = self.name_of(b.get("value"), where, "the tag type", False)
+                    kept[purpose] = self.name_of(b.get("value"), where, TAG, False)
                 elif purpose == "identifying":
-                    kept[purpose] = self.name_of(b.get("value"), where, "the entity", False)
+                    kept[purpose] = self.name_of(b.get("value"), where, ENTITY, False)
                 elif purpose == "assessing":
                     kept[purpose] = self.grade(b, where)
                 else:
@@ -266,6 +235,11 @@ class RecordReader:
         return kept, notes[0] if len(notes) == 1 else "\n\n".join(filter(None, notes))
 
     def annotation(self, n: int, item: object) -> ForeignAnnotation:
+        return loupe_record(self, n, item) or self.checked(n, item)
+
+    def checked(self, n: int, item: object) -> ForeignAnnotation:
+        """Any record, every field checked through its own method, failing on the first fault.
+        Records of the shape Loupe writes take `loupe_record`, which accepts the same ones."""
         if not isinstance(item, dict):
             raise self.fail(f"annotation {n}", f"must be an object, not {kind_of(item)}")
         iri = self.iri(item.get("id"), f"annotation {n}", "id")
