@@ -96,6 +96,19 @@ def match_documents(
     return matches
 
 
+_HIDDEN_CONTROLS = dict.fromkeys(
+    [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
+def safe_title(title: str) -> str:
+    """A title from a colleague's file becomes a window title and a list entry: line breaks become
+    spaces and direction overrides go (they can make a title read as something else), while the
+    marks Arabic and Hebrew titles need (U+200E, U+200F, U+061C) stay."""
+    cleaned = " ".join(title.translate({**_HIDDEN_CONTROLS, 0x0A: " ", 0x09: " "}).split())
+    return cleaned or "Untitled"
+
+
 def unique_layer_name(base: str, taken: set[str]) -> str:
     name, n = base or "colleague", 2
     while name in taken:
@@ -126,7 +139,8 @@ def plan_import(
             target[m.key] = (m.local_id, text_of(m.local_id))
         elif m.how == "new":
             d = docs[m.key]
-            new_documents.append(Document(None, m.title, d.text, text_sha256(d.text), url=d.url))
+            title = safe_title(m.title)
+            new_documents.append(Document(None, title, d.text, text_sha256(d.text), url=d.url))
             target[m.key] = (-len(new_documents), d.text)
         else:
             target[m.key] = (None, None)

@@ -141,3 +141,15 @@ def test_file_menu_exports_w3c_that_a_colleague_can_import(window, qtbot, tmp_pa
     foreign = w.store.read_colleague_file(out)
     assert foreign.creator == "tester" and len(foreign.annotations) == 2
     assert foreign.documents[0].text == w.view.text  # the article travels with the tags
+
+
+def test_cancel_during_import_changes_nothing(window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QProgressDialog
+
+    w = window
+    path = _colleague_file(w, tmp_path, [_tag(w, "Lintz", 1, annotator="Dana")])
+    before = list(w.store.db.conn.iterdump())
+    monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
+    w.reviewing.review_file(str(path))
+    assert w.last_message == "Import cancelled; nothing was changed."
+    assert list(w.store.db.conn.iterdump()) == before and w.store.layers() == []

@@ -141,3 +141,11 @@ def test_review_decision_changes_own_tags_and_verdicts_and_undoes(store):
     stack.undo()
     # Exactly as before, but for the entity name, which outlives its mentions by design.
     assert [x for x in dump(store.db) if 'INTO "entities"' not in x] == before
+
+
+def test_titles_from_a_file_lose_line_breaks_and_direction_overrides():
+    from app.review_import import safe_title
+
+    assert safe_title("Evil \u202etitle\nsecond line") == "Evil title second line"
+    assert safe_title("\u200fتقرير حمص") == "\u200fتقرير حمص"  # a right-to-left mark is kept
+    assert safe_title("\x00\u2066") == "Untitled"

@@ -53,9 +53,28 @@ class ColleagueImporter(QObject):
         super().__init__(parent)
         self._store, self._stack, self._parent = store, undo_stack, parent
 
+    def _busy(self, label: str) -> QProgressDialog:
+        """An indeterminate bar for a step that cannot report progress (reading the file);
+        a cancel pressed meanwhile is honoured as soon as the step ends, before anything is
+        written."""
+        dialog = QProgressDialog(label, "Cancel", 0, 0, self._parent)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.show()
+        QApplication.processEvents()
+        return dialog
+
     def import_path(self, path: str) -> ImportPlan | None:
         try:
-            foreign = self._store.read_colleague_file(path)
+            busy = self._busy(f"Reading {Path(path).name}…")
+            try:
+                foreign = self._store.read_colleague_file(path)
+                QApplication.processEvents()
+                if busy.wasCanceled():
+                    raise ImportCancelled()
+            finally:
+                busy.reset()
+                busy.deleteLater()
             matches = self._confirmed(match_documents(
                 foreign, self._store.local_documents(), self._store.document_text
             ))  # fmt: skip
