@@ -115,19 +115,19 @@ def _count_painted_spans(window) -> int:
     """Spans the article painted in one repaint (a check that highlights are really drawn)."""
     from widgets.article_view import ArticleView
 
-    original = ArticleView._paint_block
-    seen = []
+    original = ArticleView._paint_span
+    seen: set[str] = set()
 
-    def counting(self, painter, block, origin, base, spans):
-        seen.append(len(spans))
-        return original(self, painter, block, origin, base, spans)
+    def counting(self, painter, span, rect):
+        seen.add(span.key)
+        return original(self, painter, span, rect)
 
-    ArticleView._paint_block = counting
+    ArticleView._paint_span = counting
     try:
         window.view.viewport().repaint()
     finally:
-        ArticleView._paint_block = original
-    return sum(seen)
+        ArticleView._paint_span = original
+    return len(seen)
 
 
 def main() -> int:
