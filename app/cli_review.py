@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from app.agreement import combine, report
@@ -64,17 +62,6 @@ def add_parsers(sub, common) -> None:
     p.set_defaults(run=_agreement)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _export_w3c(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if not out.parent.is_dir():
@@ -89,11 +76,10 @@ def _export_w3c(args: argparse.Namespace) -> int:
         ]  # fmt: skip
         types = {t.id: t for t in repository.list_tag_types(db)}
         used = {a.document_id for a in annotations} if args.annotator else set(ids)
-        text = w3c.write_json(
-            [d for d in documents if d.id in used], annotations, types,
+        w3c.write_file(
+            out, [d for d in documents if d.id in used], annotations, types,
             creator=args.annotator or "", embed_text=not args.no_text,
         )  # fmt: skip
-    _atomic_write(out, text)
     print(f"{len(annotations)} annotations → {out}", file=sys.stderr)
     return 0
 
@@ -170,8 +156,10 @@ def _agreement(args: argparse.Namespace) -> int:
         layers = ", ".join(layer.name for layer in repository.list_layers(db)) or "none"
         for name, side in ((args.a, a), (args.b, b)):
             if not side:
-                raise CliError(f"“{name}” is neither a layer nor an annotator with annotations "
-                               f"here (layers: {layers}; annotator names are case-sensitive).")
+                raise CliError(
+                    f"“{name}” is neither a layer nor an annotator with annotations "
+                    f"here (layers: {layers}; annotator names are case-sensitive)."
+                )
         types = {t.id: t for t in repository.list_tag_types(db)}
         per_doc = {
             i: report(a.get(i, []), b.get(i, []), repository.get_document(db, i).text, types)

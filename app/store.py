@@ -238,10 +238,6 @@ class Store(QObject):
     def export_w3c(self, path: str, document_id: int | None = None, creator: str = "") -> int:
         """The analyst's own tags as W3C Web Annotation JSON-LD, articles embedded, written whole
         or not at all. Returns the number of annotations."""
-        import os
-        import tempfile
-        from pathlib import Path
-
         from app.formats import w3c
 
         ids = [document_id] if document_id is not None else [
@@ -249,18 +245,8 @@ class Store(QObject):
         ]  # fmt: skip
         documents = [self.document(i) for i in ids]
         annotations = [a for i in ids for a in self.annotations(i)]
-        text = w3c.write_json(documents, annotations, {t.id: t for t in self.tag_types()},
-                              creator=creator)  # fmt: skip
-        target = Path(path)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-                out.write(text)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return len(annotations)
+        types = {t.id: t for t in self.tag_types()}
+        return w3c.write_file(path, documents, annotations, types, creator=creator)
 
     def export_agreement_csv(self, path: str, layer: str) -> int:
         from app.agreement import to_csv_rows

@@ -262,3 +262,24 @@ class _FileReader(RecordReader):
                 for k in ("title", "url", "published", "source")
             )  # published and source are checked, but ForeignDocument has no place for them
             self.docs[key] = ForeignDocument(key, title, url, text, sha)
+
+
+def write_file(path, documents, annotations, tag_types, *, creator: str = "",
+               embed_text: bool = True) -> int:  # fmt: skip
+    """Write the collection whole or not at all (temporary file, then rename): a failed export
+    never leaves half a file where a colleague will look. Returns the number of annotations."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    text = write_json(documents, annotations, tag_types, creator=creator, embed_text=embed_text)
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(annotations)
