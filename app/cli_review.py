@@ -15,7 +15,6 @@ from pathlib import Path
 from app.agreement import combine, report
 from app.cli import CliError, _project, _require_document
 from app.formats import registry, w3c
-from app.formats.loupe_project import to_foreign
 from app.interchange import ImportProblem
 from app.review_import import (
     LocalDocumentRef,
@@ -85,12 +84,7 @@ def _export_w3c(args: argparse.Namespace) -> int:
 
 
 def _read(path: Path):
-    if registry.is_project_file(path):
-        try:
-            return to_foreign(repository.read_project(path), path.name)
-        except repository.ForeignProjectError as exc:
-            raise ImportProblem(exc.file, exc.where, exc.problem) from None
-    return registry.read_colleague_file(path)
+    return registry.read_colleague_file(path, read_project=repository.read_project)
 
 
 def _import(args: argparse.Namespace) -> int:

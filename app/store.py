@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from app.articles import text_sha256
 from app.formats import csv_export
-from app.interchange import ForeignFile, ImportProblem
+from app.interchange import ForeignFile
 from app.model import Annotation, Document, DocumentSummary, EntityCount, GradeCount, TagType
 from app.review_import import ImportPlan, LocalDocumentRef
 from db import repository as repo
@@ -207,15 +207,8 @@ class Store(QObject):
         from pathlib import Path
 
         from app.formats import registry
-        from app.formats.loupe_project import to_foreign
 
-        path = Path(path)
-        if registry.is_project_file(path):
-            try:
-                return to_foreign(repo.read_project(path), path.name)
-            except repo.ForeignProjectError as exc:
-                raise ImportProblem(exc.file, exc.where, exc.problem) from None
-        return registry.read_colleague_file(path)
+        return registry.read_colleague_file(Path(path), read_project=repo.read_project)
 
     def apply_import(self, plan: ImportPlan) -> list[Document]:
         """The whole import in one transaction; documents the file carried come with it."""

@@ -39,11 +39,25 @@ def _read(path: Path) -> bytes:
         raise ImportProblem(path.name, "", f"cannot be read ({exc.strerror})") from None
 
 
-def read_colleague_file(path: str | Path) -> ForeignFile:
-    """Parse any supported non-database file; ImportProblem says what is wrong and where."""
+def read_colleague_file(path: str | Path, read_project=None) -> ForeignFile:
+    """Parse any supported file; ImportProblem says what is wrong and where. A Loupe project is
+    read by `read_project` (db/foreign.py, handed in because pure modules do not import db);
+    its error carries the same file/where/problem and becomes an ImportProblem here."""
     from app.formats import brat, doccano, labelstudio, loupe_csv, w3c
 
     path = Path(path)
+    if read_project is not None and is_project_file(path):
+        from app.formats.loupe_project import to_foreign
+
+        try:
+            project = read_project(path)
+        except ImportProblem:
+            raise
+        except Exception as exc:
+            if not all(hasattr(exc, a) for a in ("file", "where", "problem")):
+                raise
+            raise ImportProblem(exc.file, exc.where, exc.problem) from None
+        return to_foreign(project, path.name)
     suffix = path.suffix.lower()
     if suffix == ".ann":
         txt = path.with_suffix(".txt")
