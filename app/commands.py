@@ -151,9 +151,11 @@ class RemoveTagType(QUndoCommand):
 class ImportColleagueFile(QUndoCommand):
     """An import is one step: undo drops the layer and the documents the file brought."""
 
-    def __init__(self, store: Store, plan) -> None:
+    def __init__(self, store: Store, plan, progress=None) -> None:
+        """`progress` (see `Store.apply_import`) watches the first write only: the one the
+        analyst can cancel."""
         super().__init__(f"Import {plan.layer.source_file} as “{plan.layer.name}”")
-        self._store, self._plan = store, plan
+        self._store, self._plan, self._progress = store, plan, progress
         self.added: list[Document] = []
 
     @_dropped_if_failed
@@ -161,7 +163,8 @@ class ImportColleagueFile(QUndoCommand):
         from dataclasses import replace
 
         plan = replace(self._plan, new_documents=tuple(self.added)) if self.added else self._plan
-        self.added = self._store.apply_import(plan)
+        progress, self._progress = self._progress, None
+        self.added = self._store.apply_import(plan, progress)
 
     def undo(self) -> None:
         self._store.remove_import(self._plan.layer.name, [d.id for d in self.added])

@@ -11,16 +11,18 @@ from dataclasses import dataclass
 
 from app.anchoring import ANCHORED, ORPHAN, STATES, anchor, holds, text_similarity
 from app.articles import default_title, text_sha256
-from app.interchange import ForeignFile, ImportProblem, clean_name, collector_paused
+from app.interchange import (  # noqa: F401  (ImportCancelled: callers import it from here)
+    ForeignFile,
+    ImportCancelled,
+    ImportProblem,
+    clean_name,
+    collector_paused,
+)
 from app.model import LAYER_COLUMNS, Document, Grade, Layer, LayerAnnotation, TagType, utc_now
 
 PROPOSE_SIMILARITY = 60.0  # below this a same-titled text is not offered as the same article
 _ANCHOR = LAYER_COLUMNS.index("anchor")
 _NO_GRADE = Grade()
-
-
-class ImportCancelled(Exception):
-    """The analyst cancelled; nothing was written."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from app.articles import text_sha256
 from app.formats import csv_export
-from app.interchange import ForeignFile
+from app.interchange import ForeignFile, Progress
 from app.model import Annotation, Document, DocumentSummary, EntityCount, GradeCount, TagType
 from app.review_import import ImportPlan, LocalDocumentRef
 from db import repository as repo
@@ -202,18 +202,21 @@ class Store(QObject):
         doc = self.document(document_id)
         return doc.text if doc else ""
 
-    def read_colleague_file(self, path) -> ForeignFile:
+    def read_colleague_file(self, path, progress: Progress | None = None) -> ForeignFile:
         """Parse and check a colleague's file completely; ImportProblem names what is wrong."""
         from pathlib import Path
 
         from app.formats import registry
 
-        return registry.read_colleague_file(Path(path), read_project=repo.read_project)
+        return registry.read_colleague_file(
+            Path(path), read_project=repo.read_project, progress=progress
+        )
 
-    def apply_import(self, plan: ImportPlan) -> list[Document]:
-        """The whole import in one transaction; documents the file carried come with it."""
+    def apply_import(self, plan: ImportPlan, progress: Progress | None = None) -> list[Document]:
+        """The whole import in one transaction; documents the file carried come with it.
+        `progress` may raise (ImportCancelled) to roll it all back."""
         with self._transaction() as db:
-            added = repo.import_layer(db, plan.layer, plan.new_documents, plan.rows)
+            added = repo.import_layer(db, plan.layer, plan.new_documents, plan.rows, progress)
         if added:
             self.documents_changed.emit()
         self.layers_changed.emit()

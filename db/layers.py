@@ -3,13 +3,15 @@ re-anchored and what the reviewer decided about it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 from sqlite_utils import Database
 
 from app.model import LAYER_COLUMNS, Layer, LayerAnnotation
 
 IMPORT_CACHE_KIB = 64 * 1024
+_BATCH = 5_000  # rows between progress reports: about 30 ms of writing
+Progress = Callable[[int, int], None]  # as app.interchange.Progress (db/ imports only app.model)
 _SELECT = "SELECT " + ", ".join(f'"{c}"' for c in LAYER_COLUMNS) + " FROM layer_annotations"
 
 
@@ -30,15 +32,25 @@ def layer_exists(db: Database, name: str) -> bool:
     return db.execute("SELECT 1 FROM layers WHERE name = ?", [name]).fetchone() is not None
 
 
-def insert_layer(db: Database, layer: Layer, rows: Iterable[tuple]) -> None:
-    """The layer and its annotations, given as rows (`LayerAnnotation.as_row`)."""
+def insert_layer(
+    db: Database, layer: Layer, rows: Sequence[tuple], progress: Progress | None = None
+) -> None:
+    """The layer and its annotations, given as rows (`LayerAnnotation.as_row`). `progress` hears
+    (done, total) between batches and may raise to stop; the caller's transaction rolls back."""
     db.execute(
         "INSERT INTO layers (name, source_file, format, imported_at, visible) VALUES (?,?,?,?,?)",
         [layer.name, layer.source_file, layer.format, layer.imported_at, int(layer.visible)],
     )
     marks = ",".join("?" * len(LAYER_COLUMNS))
     columns = ", ".join(f'"{c}"' for c in LAYER_COLUMNS)
-    db.conn.executemany(f"INSERT INTO layer_annotations ({columns}) VALUES ({marks})", rows)
+    sql = f"INSERT INTO layer_annotations ({columns}) VALUES ({marks})"
+    step = len(rows) if progress is None else _BATCH
+    for done in range(0, len(rows), max(step, 1)):
+        if progress is not None:
+            progress(done, len(rows))
+        db.conn.executemany(sql, rows[done : done + step])
+    if progress is not None:
+        progress(len(rows), len(rows))
 
 
 def delete_layer(db: Database, name: str) -> None:
@@ -82,7 +94,13 @@ def anchor_counts(db: Database, layer: str) -> dict[str, int]:
     return dict(rows.fetchall())
 
 
-def import_layer(db: Database, layer: Layer, documents: Sequence, rows: Iterable[tuple]) -> list:
+def import_layer(
+    db: Database,
+    layer: Layer,
+    documents: Sequence,
+    rows: Sequence[tuple],
+    progress: Progress | None = None,
+) -> list:
     """Write a planned import: the documents the file carried, then the layer and its
     annotations as rows (`LayerAnnotation.as_row`; a document_id -(i + 1) means the i-th of
     `documents`). The caller holds the transaction, so the import is all or nothing. Returns
@@ -101,7 +119,7 @@ def import_layer(db: Database, layer: Layer, documents: Sequence, rows: Iterable
     size = db.conn.execute("PRAGMA cache_size").fetchone()[0]
     db.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
     try:
-        insert_layer(db, layer, rows)
+        insert_layer(db, layer, rows, progress)
     finally:
         db.conn.execute(f"PRAGMA cache_size = {int(size)}")
     return added

@@ -6,7 +6,7 @@ import codecs
 import hashlib
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import app.articles as articles
@@ -51,6 +51,7 @@ line_text = st.text(
     st.lists(st.tuples(line_text, st.sampled_from(["\n", "\r\n", "\r"])), min_size=1, max_size=8)
 )
 def test_crlf_and_lone_cr_become_lf_and_nothing_else_changes(lines) -> None:
+    assume(not lines[0][0].startswith("\ufeff"))  # at the start, U+FEFF is a byte-order mark
     raw = "".join(line + end for line, end in lines)
     expected = "".join(line + "\n" for line, _ in lines)
     for data in encodings(raw).values():

@@ -153,3 +153,42 @@ def test_cancel_during_import_changes_nothing(window, qtbot, tmp_path, monkeypat
     w.reviewing.review_file(str(path))
     assert w.last_message == "Import cancelled; nothing was changed."
     assert list(w.store.db.conn.iterdump()) == before and w.store.layers() == []
+
+
+@pytest.mark.parametrize("step", ["Reading", "Anchoring", "Saving"])
+def test_cancel_at_each_step_changes_nothing(window, qtbot, tmp_path, monkeypatch, step):
+    """Cancel while the file is read, while it is anchored, and while it is being written (after
+    a first batch of rows went into the open transaction): the project stays as it was."""
+    from PySide6.QtWidgets import QProgressDialog
+
+    from db import layers
+
+    w = window
+    tags = [_tag(w, "Lintz", 1, annotator="Dana"), _tag(w, "Port Aldane", 1, annotator="Dana")]
+    doc = w.current_document()
+    path = tmp_path / "dana.json"  # in the layout Loupe writes, so it is read line by line
+    path.write_text(w3c.write_json([doc], tags, {t.id: t for t in w.store.tag_types()}), "utf-8")
+    monkeypatch.setattr(layers, "_BATCH", 1)
+    written: list[int] = []
+    real_insert = layers.insert_layer
+
+    def watched(db, layer, rows, progress=None):
+        def counted(done, total):
+            written.append(done)
+            progress(done, total)
+
+        return real_insert(db, layer, rows, counted)
+
+    monkeypatch.setattr(layers, "insert_layer", watched)
+    monkeypatch.setattr(
+        QProgressDialog, "wasCanceled",
+        lambda self: self.labelText().startswith(step) and (step != "Saving" or self.value() > 0),
+    )  # fmt: skip
+    before = list(w.store.db.conn.iterdump())
+    depth = w.undo_stack.count()
+    w.reviewing.review_file(str(path))
+    assert w.last_message == "Import cancelled; nothing was changed."
+    assert list(w.store.db.conn.iterdump()) == before and w.store.layers() == []
+    assert w.undo_stack.count() == depth and not w.store.db.conn.in_transaction
+    if step == "Saving":
+        assert written[:2] == [0, 1]  # one row was in the transaction when it was cancelled

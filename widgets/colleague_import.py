@@ -13,7 +13,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QProgressDialog, QWidget
 
 from app.commands import ImportColleagueFile
-from app.interchange import ImportProblem
+from app.interchange import ImportProblem, Progress
 from app.review_import import (
     DocumentMatch,
     ImportCancelled,
@@ -53,28 +53,32 @@ class ColleagueImporter(QObject):
         super().__init__(parent)
         self._store, self._stack, self._parent = store, undo_stack, parent
 
-    def _busy(self, label: str) -> QProgressDialog:
-        """An indeterminate bar for a step that cannot report progress (reading the file);
-        a cancel pressed meanwhile is honoured as soon as the step ends, before anything is
-        written."""
+    def _progress(self, label: str) -> tuple[QProgressDialog, Progress]:
+        """A bar for one long step, and the callback the step reports (done, total) to: it keeps
+        the window painted and raises ImportCancelled once Cancel is pressed, before anything
+        is written or while the one transaction is still open (then it rolls back)."""
         dialog = QProgressDialog(label, "Cancel", 0, 0, self._parent)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(0)
-        dialog.show()
-        QApplication.processEvents()
-        return dialog
+        dialog.setMinimumDuration(300)
+
+        def progress(done: int, total: int) -> None:
+            dialog.setMaximum(max(total, 1))
+            dialog.setValue(done)
+            QApplication.processEvents()
+            if dialog.wasCanceled():
+                raise ImportCancelled()
+
+        return dialog, progress
 
     def import_path(self, path: str) -> ImportPlan | None:
         try:
-            busy = self._busy(f"Reading {Path(path).name}…")
+            dialog, progress = self._progress(f"Reading {Path(path).name}…")
             try:
-                foreign = self._store.read_colleague_file(path)
-                QApplication.processEvents()
-                if busy.wasCanceled():
-                    raise ImportCancelled()
+                foreign = self._store.read_colleague_file(path, progress)
+                progress(1, 1)  # formats that report nothing still honour a Cancel pressed now
             finally:
-                busy.reset()
-                busy.deleteLater()
+                dialog.reset()
+                dialog.deleteLater()
             matches = self._confirmed(match_documents(
                 foreign, self._store.local_documents(), self._store.document_text
             ))  # fmt: skip
@@ -92,9 +96,24 @@ class ColleagueImporter(QObject):
         except ImportCancelled:
             self.failed.emit("Import cancelled; nothing was changed.")
             return None
-        self._stack.push(ImportColleagueFile(self._store, plan))
+        if not self._write(plan):
+            return None
         self.imported.emit(plan)
         return plan
+
+    def _write(self, plan: ImportPlan) -> bool:
+        """One undoable command, one transaction; Cancel while it runs rolls it back."""
+        count = len(plan.rows)
+        dialog, progress = self._progress(f"Saving {count:,} annotations…")
+        try:
+            self._stack.push(ImportColleagueFile(self._store, plan, progress))
+        except ImportCancelled:
+            self.failed.emit("Import cancelled; nothing was changed.")
+            return False
+        finally:
+            dialog.reset()
+            dialog.deleteLater()
+        return True
 
     def _confirmed(self, matches: list[DocumentMatch]) -> list[DocumentMatch]:
         titles = {d.id: d.title for d in self._store.local_documents()}

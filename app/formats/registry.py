@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.interchange import MAX_FILE_BYTES, ForeignFile, ImportProblem
+from app.interchange import MAX_FILE_BYTES, ForeignFile, ImportProblem, Progress
 
 PROJECT_SUFFIXES = (".loupe", ".db", ".sqlite", ".sqlite3")
 SUPPORTED = "Loupe W3C JSON (.json, .jsonld), Loupe CSV (.csv), a Loupe project (.loupe, .db), "
@@ -39,10 +39,14 @@ def _read(path: Path) -> bytes:
         raise ImportProblem(path.name, "", f"cannot be read ({exc.strerror})") from None
 
 
-def read_colleague_file(path: str | Path, read_project=None) -> ForeignFile:
+def read_colleague_file(
+    path: str | Path, read_project=None, progress: Progress | None = None
+) -> ForeignFile:
     """Parse any supported file; ImportProblem says what is wrong and where. A Loupe project is
     read by `read_project` (db/foreign.py, handed in because pure modules do not import db);
-    its error carries the same file/where/problem and becomes an ImportProblem here."""
+    its error carries the same file/where/problem and becomes an ImportProblem here.
+    `progress` hears how far the records of a W3C file are checked, the one format whose files
+    grow large enough to want it, and may raise ImportCancelled."""
     from app.formats import brat, doccano, labelstudio, loupe_csv, w3c
 
     path = Path(path)
@@ -82,7 +86,7 @@ def read_colleague_file(path: str | Path, read_project=None) -> ForeignFile:
             and (b'"data"' in start or b'"annotations"' in start)
         ):
             return labelstudio.parse(data, path.name)
-        return w3c.parse(data, path.name)
+        return w3c.parse(data, path.name, progress)
     raise ImportProblem(
         path.name, "", f"Loupe cannot read “{suffix or 'no suffix'}” files; it reads {SUPPORTED}"
     )

@@ -60,10 +60,10 @@ def loupe_record(reader: RecordReader, n: int, item: object) -> ForeignAnnotatio
     start, end = position.get("start"), position.get("end")
     if (
         start.__class__ is not int or end.__class__ is not int
-        or not 0 <= start < end <= len(text) or text[start:end] != exact
-        or len(prefix) > start or text[start - len(prefix) : start] != prefix
-        or text[end : end + len(suffix)] != suffix
-    ):  # fmt: skip
+        or not 0 <= start < end <= len(text) or end - start != len(exact)
+        or not text.startswith(exact, start) or len(prefix) > start
+        or not text.startswith(prefix, start - len(prefix)) or not text.startswith(suffix, end)
+    ):  # fmt: skip  # startswith compares in place; slicing copied three strings a record
         return None
     if (kept := _bodies(reader, get("body"))) is None or "bodyValue" in item:  # type: ignore[operator]
         return None
