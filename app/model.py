@@ -200,6 +200,12 @@ class LayerAnnotation:
     def placed(self) -> bool:
         return self.document_id is not None and self.start is not None and self.end is not None
 
+    @property
+    def key(self) -> tuple[int | None, str]:
+        """How the database finds this row: ids are unique in a layer (every parser refuses a
+        repeated one), and the document leads the lookup through the index by document."""
+        return self.document_id, self.id
+
     def as_row(self) -> tuple:
         """The values in `LAYER_COLUMNS` order."""
         return (

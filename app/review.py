@@ -45,10 +45,11 @@ class ReviewItem:
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """What one decision does; `theirs`/`own` carry (id, new verdict, old verdict) for undo."""
+    """What one decision does, with (key, new verdict, old verdict) for undo: `theirs` keyed by
+    `LayerAnnotation.key`, `own` by the analyst's annotation id."""
 
     text: str
-    theirs: list[tuple[str, str, str]] = field(default_factory=list)
+    theirs: list[tuple[tuple[int | None, str], str, str]] = field(default_factory=list)
     own: list[tuple[str, str, str]] = field(default_factory=list)
     add: list[Annotation] = field(default_factory=list)
     remove: list[Annotation] = field(default_factory=list)
@@ -79,7 +80,7 @@ def accept_theirs(item: ReviewItem, my_ids: set[str]) -> Change:
     if item.kind == ONLY_MINE:
         return Change("Accept theirs: remove my tag", own=[(m.id, ACCEPTED, item.decision)],
                       remove=[m])  # fmt: skip
-    verdict = [(t.id, ACCEPTED, item.decision)]
+    verdict = [(t.key, ACCEPTED, item.decision)]
     if item.kind == AGREE:
         return Change("Accept agreement", theirs=verdict)
     taken = my_ids - ({m.id} if m else set())
@@ -92,14 +93,14 @@ def reject_theirs(item: ReviewItem) -> Change:
     if item.kind == ONLY_MINE:
         return keep_mine(item)
     return Change(f"Reject theirs: “{item.theirs.quote[:30]}”",
-                  theirs=[(item.theirs.id, REJECTED, item.decision)])  # fmt: skip
+                  theirs=[(item.theirs.key, REJECTED, item.decision)])  # fmt: skip
 
 
 def keep_mine(item: ReviewItem) -> Change:
     if item.kind == ONLY_MINE:
         return Change(f"Keep mine: “{item.mine.quote[:30]}”",
                       own=[(item.mine.id, KEPT_MINE, item.decision)])  # fmt: skip
-    return Change("Keep mine", theirs=[(item.theirs.id, KEPT_MINE, item.decision)])
+    return Change("Keep mine", theirs=[(item.theirs.key, KEPT_MINE, item.decision)])
 
 
 def layer_agreement(
@@ -121,4 +122,4 @@ def layer_agreement(
 def accept_all_agreements(items: list[ReviewItem]) -> Change:
     open_ = [it for it in items if it.kind == AGREE and not it.decision]
     return Change(f"Accept {len(open_)} agreements",
-                  theirs=[(it.theirs.id, ACCEPTED, "") for it in open_])  # fmt: skip
+                  theirs=[(it.theirs.key, ACCEPTED, "") for it in open_])  # fmt: skip

@@ -79,11 +79,14 @@ def orphans(db: Database, layer: str) -> list[LayerAnnotation]:
     return [LayerAnnotation.from_row(r) for r in rows]
 
 
-def set_decisions(db: Database, layer: str, decisions: Sequence[tuple[str, str]]) -> None:
-    """(annotation id, decision) pairs; "" clears a decision (undo)."""
+def set_decisions(
+    db: Database, layer: str, decisions: Sequence[tuple[tuple[int | None, str], str]]
+) -> None:
+    """((document id, annotation id), decision) pairs, keys as `LayerAnnotation.key`; "" clears
+    a decision (undo). The document leads the lookup through the index by document."""
     db.conn.executemany(
-        "UPDATE layer_annotations SET decision = ? WHERE layer = ? AND id = ?",
-        [(decision, layer, aid) for aid, decision in decisions],
+        "UPDATE layer_annotations SET decision = ? WHERE document_id IS ? AND layer = ? AND id = ?",
+        [(decision, doc, layer, aid) for (doc, aid), decision in decisions],
     )
 
 

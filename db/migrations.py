@@ -155,6 +155,61 @@ def m002_colleague_layers(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_layer_rows_keyed_by_document(db: Database) -> None:
+    """An import writes a whole layer at once. Keyed by (layer, id), each of a colleague's random
+    ids went to a random place in that index: 0.15 s of writing 100,000 rows. Every parser already
+    refuses a repeated id, so a row is now found by its document, layer and start (then id)
+    through the one index, which an import fills in order."""
+    reliability = _one_of("reliability", "A", "B", "C", "D", "E", "F")
+    anchor = _one_of("anchor", "anchored", "moved", "review", "orphan")
+    decision = _one_of("decision", "", "accepted", "rejected", "kept_mine")
+    columns = ", ".join(f'"{c}"' for c in _LAYER_COLUMNS_V2)
+    # Statement by statement: `executescript` would first COMMIT, so a crash between the DROP
+    # and the RENAME could lose the table; here the whole step is the one transaction.
+    statements = f"""
+        CREATE TABLE layer_annotations_v3 (
+            layer TEXT NOT NULL REFERENCES layers(name) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER,
+            "end" INTEGER,
+            quote TEXT NOT NULL,
+            prefix TEXT NOT NULL DEFAULT '',
+            suffix TEXT NOT NULL DEFAULT '',
+            tag_type_id INTEGER NOT NULL REFERENCES tag_types(id) ON DELETE CASCADE,
+            entity TEXT NOT NULL DEFAULT '',
+            credibility INTEGER CHECK (credibility BETWEEN 1 AND 6),
+            reliability TEXT CHECK {reliability},
+            note TEXT NOT NULL DEFAULT '',
+            annotator TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL DEFAULT '',
+            anchor TEXT NOT NULL CHECK {anchor},
+            score REAL NOT NULL DEFAULT 100,
+            decision TEXT NOT NULL DEFAULT '' CHECK {decision},
+            CHECK ((anchor = 'orphan' AND start IS NULL AND "end" IS NULL)
+                OR (anchor != 'orphan' AND document_id IS NOT NULL
+                    AND start >= 0 AND "end" > start))
+        );
+        INSERT INTO layer_annotations_v3 ({columns})
+            SELECT {columns} FROM layer_annotations ORDER BY document_id, layer, start;
+        DROP TABLE layer_annotations;
+        ALTER TABLE layer_annotations_v3 RENAME TO layer_annotations;
+        CREATE INDEX layer_annotations_by_document
+            ON layer_annotations (document_id, layer, start)
+        """
+    for statement in statements.split(";"):
+        db.execute(statement)
+
+
+_LAYER_COLUMNS_V2 = (
+    "layer", "id", "document_id", "start", "end", "quote", "prefix", "suffix", "tag_type_id",
+    "entity", "credibility", "reliability", "note", "annotator", "created_at", "updated_at",
+    "anchor", "score", "decision",
+)  # fmt: skip  # as m002 made them; a later change of app.model must not change this step
+
+
 def schema_version() -> int:
     """The version this code writes: one per migration."""
     return len(migrations._migrations)

@@ -61,3 +61,92 @@ def test_inserting_a_layer_row_builds_no_temporary_index(db) -> None:
     program = db.execute(f"EXPLAIN INSERT INTO layer_annotations VALUES ({marks})",
                          [None] * len(LAYER_COLUMNS)).fetchall()  # fmt: skip
     assert "OpenEphemeral" not in {row[1] for row in program}
+
+
+def test_m003_keeps_every_layer_row_and_finds_rows_by_document(tmp_path) -> None:
+    """A project made before m003 (layers keyed by (layer, id)) keeps every row, decision and
+    index-backed lookup once opened by this version, and the rebuilt table has no (layer, id) key
+    left to make imports write ids into random places."""
+    from sqlite_utils.migrations import Migrations
+
+    from db import migrations
+    from db.connection import open_db
+
+    before = Migrations(migrations.migrations.name)
+    for step in migrations.migrations._migrations:
+        if step.name != "m003_layer_rows_keyed_by_document":
+            before(name=step.name)(step.fn)
+    path = tmp_path / "old.loupe"
+    db = open_db(path, plan=before)
+    with db.atomic():
+        doc = repo.insert_document(db, make_document(TEXT, title="Homs"))
+        orphan = layer_row(None, id="a-2", start=None, end=None, anchor="orphan", score=0.0)
+        repo.import_layer(db, Layer("Dana", "d.json", "loupe-w3c", "2025-01-03T00:00:00Z"), [],
+                          [layer_row(doc.id, decision="accepted"), orphan])  # fmt: skip
+    old = sorted(db.execute("SELECT * FROM layer_annotations").fetchall(), key=str)
+    assert "sqlite_autoindex_layer_annotations_1" in {
+        i.name for i in db["layer_annotations"].indexes
+    }
+    db.close()
+
+    db = open_db(path)
+    try:
+        assert sorted(db.execute("SELECT * FROM layer_annotations").fetchall(), key=str) == old
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert [i.name for i in db["layer_annotations"].indexes] == [
+            "layer_annotations_by_document"
+        ]
+        with db.atomic():
+            repo.set_decisions(
+                db, "Dana", [((doc.id, "a-1"), "rejected"), ((None, "a-2"), "accepted")]
+            )
+        got = {a.id: a.decision for a in repo.layer_annotations(db, "Dana")}
+        assert got == {"a-1": "rejected", "a-2": "accepted"}
+        plan = db.execute(
+            "EXPLAIN QUERY PLAN UPDATE layer_annotations SET decision = '' "
+            "WHERE document_id IS ? AND layer = ? AND id = ?", [doc.id, "Dana", "a-1"],
+        ).fetchall()  # fmt: skip
+        assert "USING INDEX layer_annotations_by_document" in str(plan)
+    finally:
+        db.close()
+
+
+def test_m003_failing_after_the_rebuild_leaves_the_old_table(tmp_path) -> None:
+    from sqlite_utils.migrations import Migrations
+
+    from db import migrations
+    from db.connection import open_db
+
+    def plan(fail: bool) -> Migrations:
+        out = Migrations(migrations.migrations.name)
+        for step in migrations.migrations._migrations:
+            fn = step.fn
+            if step.name == "m003_layer_rows_keyed_by_document" and fail:
+
+                def fn(db, real=step.fn):
+                    real(db)
+                    raise RuntimeError("power cut after the rebuild")
+
+            out(name=step.name)(fn)
+        return out
+
+    path = tmp_path / "old.loupe"
+    old = plan(False)
+    old._migrations = old._migrations[:2]
+    db = open_db(path, plan=old)
+    with db.atomic():
+        doc = repo.insert_document(db, make_document(TEXT, title="Homs"))
+        repo.import_layer(db, Layer("Dana", "d.json", "loupe-w3c", "2025-01-03T00:00:00Z"), [],
+                          [layer_row(doc.id)])  # fmt: skip
+    db.close()
+    with pytest.raises(RuntimeError, match="power cut"):
+        open_db(path, plan=plan(True))
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT count(*) FROM layer_annotations").fetchone() == (1,)
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        assert "sqlite_autoindex_layer_annotations_1" in names
+        assert "layer_annotations_v3" not in names
+    finally:
+        conn.close()

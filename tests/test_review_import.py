@@ -134,7 +134,7 @@ def test_review_decision_changes_own_tags_and_verdicts_and_undoes(store):
     (theirs,) = store.layer_annotations("Dana")
     before = dump(store.db)
     stack.push(ReviewDecision(store, "Dana", "Accept theirs",
-                              theirs=[(theirs.id, "accepted", "")],
+                              theirs=[(theirs.key, "accepted", "")],
                               add=[theirs.as_annotation()]))  # fmt: skip
     assert [a.quote for a in store.annotations(theirs.document_id)] == ["Damascus"]
     assert store.layer_annotations("Dana")[0].decision == "accepted"
