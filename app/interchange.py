@@ -63,6 +63,8 @@ class ForeignDocument:
     url: str = ""
     text: str | None = None  # the article, when the file carries it
     text_sha256: str = ""  # hash of the text the offsets were made against, when known
+    source: str = ""  # outlet, channel or agency, when the file says
+    published: str = ""  # the publication date as the file gives it
 
 
 @dataclass(slots=True)  # not frozen: a frozen __init__ costs 0.1 s more per 100,000 records

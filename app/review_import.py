@@ -103,12 +103,15 @@ _HIDDEN_CONTROLS = dict.fromkeys(
 )
 
 
+def plain_line(value: str) -> str:
+    """A title, source or date from a colleague's file is shown on one line in lists and window
+    titles: line breaks become spaces and direction overrides go (they can make a name read as
+    something else), while the marks Arabic and Hebrew names need (U+200E, U+200F, U+061C) stay."""
+    return " ".join(value.translate({**_HIDDEN_CONTROLS, 0x0A: " ", 0x09: " "}).split())
+
+
 def safe_title(title: str) -> str:
-    """A title from a colleague's file becomes a window title and a list entry: line breaks become
-    spaces and direction overrides go (they can make a title read as something else), while the
-    marks Arabic and Hebrew titles need (U+200E, U+200F, U+061C) stay."""
-    cleaned = " ".join(title.translate({**_HIDDEN_CONTROLS, 0x0A: " ", 0x09: " "}).split())
-    return cleaned or "Untitled"
+    return plain_line(title) or "Untitled"
 
 
 def unique_layer_name(base: str, taken: set[str]) -> str:
@@ -142,7 +145,10 @@ def plan_import(
         elif m.how == "new":
             d = docs[m.key]
             title = safe_title(m.title)
-            new_documents.append(Document(None, title, d.text, text_sha256(d.text), url=d.url))
+            new_documents.append(Document(
+                None, title, d.text, text_sha256(d.text), plain_line(d.source), d.url,
+                plain_line(d.published),
+            ))  # fmt: skip
             target[m.key] = (-len(new_documents), d.text)
         else:
             target[m.key] = (None, None)

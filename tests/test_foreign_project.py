@@ -59,6 +59,10 @@ def test_everything_comes_back_and_the_file_is_untouched(tmp_path):
     # ordered by document, then offset
     keys = [(int(a.document_key), a.start) for a in project.annotations]
     assert keys == sorted(keys)
+    from app.formats.loupe_project import to_foreign
+
+    carried = to_foreign(project, path.name).documents  # what an import can add as articles
+    assert [(d.source, d.published) for d in carried] == [("وكالة 🐈", "2025-03-01"), ("Wire", "")]
 
 
 def test_creator_is_empty_when_several_annotators(tmp_path):

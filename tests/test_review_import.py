@@ -149,3 +149,18 @@ def test_titles_from_a_file_lose_line_breaks_and_direction_overrides():
     assert safe_title("Evil \u202etitle\nsecond line") == "Evil title second line"
     assert safe_title("\u200fتقرير حمص") == "\u200fتقرير حمص"  # a right-to-left mark is kept
     assert safe_title("\x00\u2066") == "Untitled"
+
+
+def test_an_article_the_file_carries_comes_in_with_its_source_and_date(store):
+    other = "Aleppo: the airport reopened on Monday, officials said.\n"
+    doc = ForeignDocument("urn:z", "Aleppo\u202e\nairport", text=other, source="Reuters\n",
+                          published="2025-03-01")  # fmt: skip
+    foreign = ForeignFile("loupe-w3c", "dana.json", "Dana", (doc,), (fa("urn:z", "Aleppo", other),))
+    plan = plan_for(store, foreign)
+    (new,) = plan.new_documents
+    assert (new.title, new.source, new.published) == ("Aleppo airport", "Reuters", "2025-03-01")
+    stack = QUndoStack()
+    stack.push(ImportColleagueFile(store, plan))
+    (summary,) = [d for d in store.document_summaries() if d.title == "Aleppo airport"]
+    stored = store.document(summary.id)
+    assert (stored.text, stored.source, stored.published) == (other, "Reuters", "2025-03-01")

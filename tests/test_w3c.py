@@ -71,9 +71,14 @@ def test_round_trip_keeps_every_field_in_code_points():
     got = w3c.parse(data, "notes.json")
     assert (got.format, got.name, got.creator) == ("loupe-w3c", "notes.json", "k.ng")
     assert got.notices == ()  # nothing in Loupe's own file goes unread
-    assert [(d.key, d.title, d.url, d.text, d.text_sha256) for d in got.documents] == [
-        (f"urn:sha256:{d.text_sha256}", d.title, d.url, d.text, d.text_sha256) for d in docs
-    ]
+    assert [
+        (d.key, d.title, d.url, d.text, d.text_sha256, d.source, d.published)
+        for d in got.documents
+    ] == [
+        (f"urn:sha256:{d.text_sha256}", d.title, d.url, d.text, d.text_sha256, d.source,
+         d.published) for d in docs
+    ]  # fmt: skip
+    assert (got.documents[0].source, got.documents[1].published) == ("Reuters", "2025-03-01")
     for mine, theirs in zip(anns, got.annotations, strict=True):
         doc = docs[mine.document_id - 1]
         assert theirs.id == mine.id and theirs.document_key == f"urn:sha256:{doc.text_sha256}"

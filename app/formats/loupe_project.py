@@ -32,7 +32,7 @@ def _time(value: str, *, file: str, where: str, what: str) -> str:
 def to_foreign(project, name: str) -> ForeignFile:
     """`project` is a `db.foreign.ForeignProject` (duck-typed: pure modules do not import db)."""
     documents = tuple(
-        ForeignDocument(d.key, d.title, d.url, d.text, text_sha256(d.text))
+        ForeignDocument(d.key, d.title, d.url, d.text, text_sha256(d.text), d.source, d.published)
         for d in project.documents
     )
     annotations = []

@@ -287,11 +287,11 @@ class _FileReader(RecordReader):
                 if sha and actual != sha:
                     raise self.fail(where, "the embedded text does not match its SHA-256")
                 sha = actual  # known now, even under a colleague's own IRI
-            title, url, _, _ = (
+            title, url, published, source = (
                 self.text(doc.get(f"loupe:{k}"), where, f"loupe:{k}", 4096)
                 for k in ("title", "url", "published", "source")
-            )  # published and source are checked, but ForeignDocument has no place for them
-            self.docs[key] = ForeignDocument(key, title, url, text, sha)
+            )
+            self.docs[key] = ForeignDocument(key, title, url, text, sha, source, published)
 
 
 def write_file(path, documents, annotations, tag_types, *, creator: str = "",
