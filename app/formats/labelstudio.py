@@ -29,6 +29,7 @@ from app.formats.import_common import (
     stored_form,
 )
 from app.formats.safe_json import load_bytes
+from app.formats.w3c_vocab import is_time
 from app.interchange import ForeignAnnotation, ImportProblem, check_text, clean_name
 
 FORMAT = "label-studio"
@@ -159,10 +160,7 @@ def _task_annotations(task: dict, key: str, raw: str, name: str, where: str, ski
         results = entry.get("result")
         if not isinstance(results, list):
             raise ImportProblem(name, at, f"result must be a list, not {_kind(results)}")
-        created, modified = (
-            check_text(entry.get(f), file=name, where=at, what=f, limit=64)
-            for f in ("created_at", "updated_at")
-        )
+        created, modified = (_time(entry.get(f), name, at, f) for f in ("created_at", "updated_at"))
         creator = _creator(entry.get("completed_by"), name, at)
         found += _results(results, context_, _Entry(ann_id, at, creator, created, modified))
     return found
@@ -259,3 +257,13 @@ def _locate(candidates: list[Reading], start, end, quote, name: str, at: str) ->
             f"(“{shown(there)}”)",
         )  # fmt: skip
     raise first_failure
+
+
+def _time(value: object, name: str, at: str, what: str) -> str:
+    """Label Studio stamps annotations in UTC ISO 8601 (2024-01-15T10:23:45.123456Z); anything
+    else was altered, and a wrong time would mislead a reviewer reading who tagged what when."""
+    text = check_text(value, file=name, where=at, what=what, limit=64)
+    if text and not is_time(text):
+        raise ImportProblem(name, at, f"{what} must be an ISO 8601 time with zone, like "
+                            f"2024-01-15T10:23:45.123456Z, not {text!r:.40}")  # fmt: skip
+    return text

@@ -853,6 +853,11 @@ def labelstudio_cases() -> list[Case]:
                      mutate=lambda t: _region(t).update(end="11")),
         _labelstudio("labelstudio-duplicate-task", r"the task id 1 appears again", r"item 2",
                      mutate=lambda t: t[1].update(id=1)),
+        _labelstudio("labelstudio-bad-timestamp", r"updated_at must be an ISO 8601 time with "
+                     r"zone, like 2024-01-15T10:23:45\.123456Z, not '2025-02-30T10:00:00Z'",
+                     r"task 2, annotation 20",
+                     mutate=lambda t: t[1]["annotations"][0].update(
+                         updated_at="2025-02-30T10:00:00Z")),
         _labelstudio("labelstudio-unknown-label", r"unknown tag type “Weapon”", r1,
                      mutate=lambda t: _region(t).update(labels=["Weapon"])),
         _labelstudio("labelstudio-rlo-label", r"a label contains the control or direction "
