@@ -25,7 +25,10 @@ from app.user_settings import UserSettings, default_config_path, default_db_path
 from db import repository
 from db.connection import DatabaseOpenError, open_db
 
-COMMANDS = ("add", "tag", "counts", "export-csv", "export-w3c", "import", "agreement")
+COMMANDS = (
+    "add", "tag", "counts", "export-csv", "export-w3c", "import", "agreement", "suggest",
+    "entities",
+)  # fmt: skip
 
 
 class CliError(Exception):
@@ -314,4 +317,10 @@ def _parser() -> argparse.ArgumentParser:
     from app import cli_review  # the review commands; imported here because it uses this module
 
     cli_review.add_parsers(sub, common)
+    from app import cli_suggest
+
+    cli_suggest.add_parsers(sub, common)
+    from app import cli_entities
+
+    cli_entities.add_parsers(sub, common)
     return parser

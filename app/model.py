@@ -158,7 +158,58 @@ class EntityCount:
 
 
 @dataclass(frozen=True, slots=True)
+class Entity:
+    """A canonical entity: mentions tagged "Jolani" and "Abu Mohammad al-Jolani" both point here.
+    `aliases` are its other names (collected from tagged quotes or added by the analyst); the name
+    itself always counts as one."""
+
+    id: int
+    tag_type_id: int
+    name: str
+    aliases: tuple[str, ...] = ()
+    mentions: int = 0  # in all documents
+    documents: tuple[int, ...] = ()  # ids of the documents it is mentioned in
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySnapshot:
+    """One entity as it was, for undo: its row, aliases, the mentions that pointed at it (ids, or
+    whole annotations when they were deleted with it) and the suggestions rejected for it."""
+
+    entity: Entity
+    mention_ids: tuple[str, ...] = ()
+    annotations: tuple[Annotation, ...] = ()
+    rejections: tuple[tuple[int, int, int], ...] = ()  # (document_id, start, end)
+
+
+@dataclass(frozen=True, slots=True)
 class GradeCount:
+    reliability: str | None
+    credibility: int | None
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """An outlet, channel or agency, rated once for the Admiralty reliability its claims borrow
+    (app/grading.py); `documents` and `claims` (credibility tags) say how much the rating weighs."""
+
+    id: int
+    name: str
+    reliability: str | None = None
+    documents: int = 0
+    claims: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SourceGradeCount:
+    """Graded claims of one source ("" for documents without one) by effective grade."""
+
+    source: str
     reliability: str | None
     credibility: int | None
     count: int

@@ -18,10 +18,12 @@ from app.formats import csv_export
 from app.interchange import ForeignFile, Progress
 from app.model import Annotation, Document, DocumentSummary, EntityCount, GradeCount, TagType
 from app.review_import import ImportPlan, LocalDocumentRef
+from app.store_entities import EntityStoreMixin
+from app.store_sources import SourceStoreMixin
 from db import repository as repo
 
 
-class Store(QObject):
+class Store(EntityStoreMixin, SourceStoreMixin, QObject):
     # Past tense: each is emitted after COMMIT.
     annotations_added = Signal(list)  # list[Annotation]
     annotations_removed = Signal(list)  # list[Annotation]
@@ -31,6 +33,10 @@ class Store(QObject):
     tag_types_changed = Signal()
     layers_changed = Signal()  # a colleague's layer was imported, removed, shown or hidden
     review_changed = Signal(str)  # decisions in this layer changed
+    entities_changed = Signal()  # renamed, merged, split, deleted, aliases edited: views reload
+    aliases_added = Signal(list)  # list[AliasEntry]: new names for suggestions to look for
+    suggestions_changed = Signal(int)  # a suggestion in this document was rejected or restored
+    sources_changed = Signal()  # a source was renamed or rated: grades borrowing it changed
 
     def __init__(self, db: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -109,10 +115,14 @@ class Store(QObject):
     # ------------------------------------------------------------ annotations
 
     def add_annotations(self, annotations: Sequence[Annotation]) -> None:
+        self._aliases()  # known before the insert names any new entity
         with self._transaction() as db:
             repo.insert_annotations(db, annotations)
+            aliases = self._collect_aliases(db, annotations)
         self._remember_entities(annotations)
         self.annotations_added.emit(list(annotations))
+        if aliases:
+            self.aliases_added.emit(aliases)
 
     def remove_annotations(self, annotations: Sequence[Annotation]) -> None:
         with self._transaction() as db:
@@ -120,10 +130,14 @@ class Store(QObject):
         self.annotations_removed.emit(list(annotations))
 
     def update_annotation(self, old: Annotation, new: Annotation) -> None:
+        self._aliases()
         with self._transaction() as db:
             repo.update_annotation(db, new)
+            aliases = self._collect_aliases(db, [new])
         self._remember_entities([new])
         self.annotation_updated.emit(old, new)
+        if aliases:
+            self.aliases_added.emit(aliases)
 
     # ------------------------------------------------------------ documents
 
@@ -270,9 +284,11 @@ class Store(QObject):
         remove: Sequence[Annotation] = (),
     ) -> None:
         """One review decision: the analyst's tags change and the verdicts are stored together."""
+        self._aliases()
         with self._transaction() as db:
             repo.delete_annotations(db, [a.id for a in remove])
             repo.insert_annotations(db, add)
+            aliases = self._collect_aliases(db, add)
             repo.set_decisions(db, layer, theirs)
             repo.set_own_decisions(db, layer, own)
         self._remember_entities(add)
@@ -280,6 +296,8 @@ class Store(QObject):
             self.annotations_removed.emit(list(remove))
         if add:
             self.annotations_added.emit(list(add))
+        if aliases:
+            self.aliases_added.emit(aliases)
         self.review_changed.emit(layer)
 
     # ------------------------------------------------------------ settings

@@ -203,6 +203,33 @@ def m003_layer_rows_keyed_by_document(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m004_entity_aliases_and_rejected_suggestions(db: Database) -> None:
+    """Aliases: the other names an entity goes by ("HTS" for "Hayat Tahrir al-Sham"), collected
+    from tagged quotes and edited by the analyst; the quotes already tagged become its first
+    aliases. Rejected suggestions are remembered per document and span, so a "no" stays said.
+    Statement by statement, inside the migration's transaction (see m003)."""
+    statements = """
+        CREATE TABLE entity_aliases (
+            entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+            alias TEXT NOT NULL CHECK (length(alias) > 0),
+            PRIMARY KEY (entity_id, alias)
+        ) WITHOUT ROWID;
+        INSERT INTO entity_aliases (entity_id, alias)
+            SELECT DISTINCT a.entity_id, a.quote FROM annotations a
+            JOIN entities e ON e.id = a.entity_id WHERE a.quote != e.name;
+        CREATE TABLE rejected_suggestions (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+            PRIMARY KEY (document_id, start, "end", entity_id)
+        ) WITHOUT ROWID
+        """
+    for statement in statements.split(";"):
+        db.execute(statement)
+
+
 _LAYER_COLUMNS_V2 = (
     "layer", "id", "document_id", "start", "end", "quote", "prefix", "suffix", "tag_type_id",
     "entity", "credibility", "reliability", "note", "annotator", "created_at", "updated_at",

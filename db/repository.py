@@ -309,6 +309,9 @@ def entity_names(db: Database, tag_type_id: int) -> list[str]:
 
 
 # Reports (counts, mentions, export) live in db/reports.py; re-exported so callers have one facade.
+# The entity registry (db/entities.py) and sources (db/sources.py) are reached as modules:
+# `repo.entities.merge_entities(…)`, `repo.sources.…`.
+from db import entities, sources  # noqa: E402, F401
 from db.foreign import (  # noqa: E402  (a colleague's Loupe project, read-only: db/foreign.py)
     ForeignProject,
     ForeignProjectAnnotation,
@@ -345,5 +348,5 @@ __all__ = [
     "layer_annotations", "layer_exists", "list_layers", "orphans", "own_decisions",
     "set_decisions", "set_own_decisions", "set_layer_visible",
     "ForeignProject", "ForeignProjectAnnotation", "ForeignProjectDocument", "ForeignProjectError",
-    "read_project",
+    "read_project", "entities", "sources",
 ]  # fmt: skip

@@ -1,10 +1,11 @@
 """Who may import whom (DESIGN.md), enforced by parsing every module with `ast`.
 
 - db: the standard library, sqlite_utils, app.model and db only.
-- pure app modules (all of app but store and commands): no PySide6/shiboken6, pyqtgraph, widgets,
+- pure app modules (all of app but store* and *commands): no PySide6/shiboken6, pyqtgraph, widgets,
   main, nor app.store/app.commands (Qt through the back door); db from the CLI modules only
   (app.cli, app.cli_*).
-- app.store, app.commands: Qt only from PySide6.QtCore and PySide6.QtGui; no pyqtgraph, widgets or
+- app.store, app.commands (and app.store_*, app.*_commands): Qt only from PySide6.QtCore and
+  PySide6.QtGui; no pyqtgraph, widgets or
   main; the database only through db.repository.
 - widgets: never db, sqlite3 or sqlite_utils.
 - main.py: anything.
@@ -77,7 +78,11 @@ def rule_breaker(module: str, name: str) -> str | None:
         if under(name, "main"):
             return "nothing imports the composition root"
         return None
-    if module in ("app.store", "app.commands"):
+    if (
+        module in ("app.store", "app.commands")
+        or module.startswith("app.store_")
+        or (module.startswith("app.") and module.endswith("_commands"))
+    ):  # the Store's mixins (app.store_entities) and further command modules
         if under(name, "PySide6", "shiboken6") and not under(name, *QT_IN_STORE):
             return "app.store/app.commands use only PySide6.QtCore and PySide6.QtGui"
         if under(name, "pyqtgraph", "widgets", "main"):

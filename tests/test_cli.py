@@ -385,6 +385,8 @@ def test_no_qt_is_imported_on_the_cli_path(project, tmp_path, command):
         "export-w3c": ["export-w3c", str(tmp_path / "x.json")],
         "import": ["import", str(tmp_path / "colleague.db")],
         "agreement": ["agreement", "--a", "me", "--b", "Kim"],
+        "suggest": ["suggest", "1", "--accept-all"],
+        "entities": ["entities", "--json"],
     }[command] + ["--db", str(project)]
     script = (
         "import sys, main\n"

@@ -227,12 +227,12 @@ def test_fifty_changes_coalesce_into_one_refresh_without_a_query(
     panel = make_panel(doc)
     panel.refresh_delay_ms = 30
     queries = []
-    real_entity_counts, real_grade_counts = store.entity_counts, store.grade_counts
+    real_entity_counts, real_grade_counts = store.entity_counts, store.source_grade_counts
     monkeypatch.setattr(
         store, "entity_counts", lambda *a: queries.append("e") or real_entity_counts(*a)
     )
     monkeypatch.setattr(
-        store, "grade_counts", lambda *a: queries.append("g") or real_grade_counts(*a)
+        store, "source_grade_counts", lambda *a: queries.append("g") or real_grade_counts(*a)
     )
     before = panel.refresh_count
 

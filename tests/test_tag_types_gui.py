@@ -91,7 +91,8 @@ def test_default_types(window, dialog):
         "1  Actor", "2  Location", "3  Credibility",
     ]  # fmt: skip
     assert _menu_texts(window) == [
-        "1  Actor", "2  Location", "3  Credibility", "&Manage tag types…",
+        "1  Actor", "2  Location", "3  Credibility", "&Accept all suggestions in this document",
+        "&Manage tag types…",
     ]  # fmt: skip
     assert [dialog.list.item(i).text().split("   ")[0] for i in range(dialog.list.count())] == [
         "Actor", "Location", "Credibility",

@@ -12,6 +12,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMenu, QWidget
 
 from app.commands import AddAnnotations, EditAnnotation, RemoveAnnotations
+from app.grading import effective_grade, grade_explanation
 from app.model import Annotation, Grade, TagType, utc_now
 from app.offsets import new_annotation
 from app.store import Store
@@ -36,6 +37,11 @@ class AnnotationEditor(QObject):
         self.annotator = annotator
         self._jump: tuple[tuple[int, str], int, int | None] | None = None
 
+    def _source(self) -> tuple[str, str | None]:
+        """The open document's source (name, rating): a claim graded here may borrow it."""
+        doc_id = self._view.document_id
+        return self._store.document_source(doc_id) if doc_id is not None else ("", None)
+
     def _popup_pos(self) -> QPoint:
         rect = self._view.cursorRect()
         return self._view.viewport().mapToGlobal(rect.bottomLeft() + QPoint(0, 8))
@@ -48,7 +54,7 @@ class AnnotationEditor(QObject):
                 self._parent, tag, names, entity or quote, note, self._popup_pos()
             )
             return None if got is None else (got[0], Grade(), got[1])
-        got = prompts.ask_grade(self._parent, grade, note, self._popup_pos())
+        got = prompts.ask_grade(self._parent, grade, note, self._popup_pos(), source=self._source())
         return None if got is None else ("", got[0], got[1])
 
     # ------------------------------------------------------------ tagging
@@ -84,7 +90,7 @@ class AnnotationEditor(QObject):
         tc.clearSelection()
         self._view.setTextCursor(tc)
         self._view.select_annotation(ann.id, reveal=False)
-        label = entity or grade.compact
+        label = entity or grade_explanation(grade, *self._source())
         self.status_message.emit(f"Tagged “{ann.quote[:40]}” as {tag.name}: {label}")
         return ann
 
@@ -147,7 +153,7 @@ class AnnotationEditor(QObject):
             if not menu.isEmpty():
                 menu.addSeparator()
             tag = self._store.tag_type(ann.tag_type_id)
-            label = ann.entity or ann.grade.compact
+            label = ann.entity or effective_grade(ann.grade, self._source()[1])[0].compact
             menu.addSection(f"{tag.name if tag else '?'}: {label}")
             change = menu.addMenu("Change type")
             for other in types:

@@ -16,10 +16,12 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
+from app.grading import effective_grade, grade_explanation
 from app.model import Annotation, Document, TagType
 from app.offsets import Utf16Map, snap_span
 from widgets.overlay import Overlay
 from widgets.span_index import Span, SpanIndex
+from widgets.suggestion_layer import SuggestionLayer
 
 FILL_ALPHA = 60
 LANE_STEP = 3
@@ -29,6 +31,8 @@ class ArticleView(QPlainTextEdit):
     annotation_selected = Signal(object)  # Annotation | None
     document_changed = Signal(object)  # document id | None
     context_menu_requested = Signal(QPoint, list, object)  # global pos, annotations, span | None
+    suggestion_accepted = Signal(object)  # the Occurrence the analyst accepted (Enter/Space)
+    suggestion_rejected = Signal(object)  # … or rejected (Backspace)
 
     def __init__(
         self, lookup: Callable[[str], Annotation | None], parent: QWidget | None = None
@@ -59,6 +63,9 @@ class ArticleView(QPlainTextEdit):
         self._press_pos: QPoint | None = None
         self._view_state: dict[int, tuple[int, int, int]] = {}
         self.overlay = Overlay()
+        # (name, reliability) of a document's source, for tooltips; set by the window
+        self.source_of: Callable[[int], tuple[str, str | None]] | None = None
+        self.suggestions = SuggestionLayer()
 
     # ------------------------------------------------------------ content
 
@@ -90,6 +97,7 @@ class ArticleView(QPlainTextEdit):
         self.setPlainText(doc.text if doc else "")
         self._load_spans(spans)
         self.overlay.clear()
+        self.suggestions.clear()
         self.document_changed.emit(doc.id if doc else None)
         state = self._view_state.get(doc.id) if doc else None
         if state:
@@ -147,6 +155,34 @@ class ArticleView(QPlainTextEdit):
         """Outlined spans over the text: (key, start, end, colour, dashed, tooltip html)."""
         self.overlay.set(items, self._map.to_utf16)
         self.viewport().update()
+
+    def set_suggestions(self, items, names: dict[int, str]) -> None:
+        """Occurrences (code points, start order) to offer, with the entities' canonical names."""
+        self.suggestions.set(items, names, self._map.to_utf16)
+        self.viewport().update()
+
+    def update_suggestions(self, removed, added, names: dict[int, str]) -> None:
+        self.suggestions.update(removed, added, names, self._map.to_utf16)
+        self.viewport().update()
+
+    def suggestions_over(self, start: int, end: int) -> list:
+        """The suggestions overlapping [start, end) (code points)."""
+        return self.suggestions.overlapping(self._map.to_utf16(start), self._map.to_utf16(end))
+
+    def annotated_over(self, start: int, end: int) -> list[tuple[int, int]]:
+        """(tag type, UTF-16 start) of the annotations overlapping [start, end) (code points)."""
+        spans = self._index.overlapping(self._map.to_utf16(start), self._map.to_utf16(end))
+        return [(s.tag_type_id, s.start) for s in spans]
+
+    def step_suggestion(self, forward: bool = True):
+        """Tab / Shift+Tab: consider the next suggestion, shown outlined and scrolled to."""
+        here = self._map.to_code_point(self.textCursor().position())
+        item = self.suggestions.step(forward, here)
+        if item is not None:
+            self.select_span(item.start, item.end)
+            self.ensureCursorVisible()
+        self.viewport().update()
+        return item
 
     def annotation_ids(self) -> list[str]:
         """Ids of the annotations shown, in start order."""
@@ -241,6 +277,14 @@ class ArticleView(QPlainTextEdit):
         if event.key() == Qt.Key.Key_Escape and self._selected:
             self.select_annotation(None)
             return
+        item = self.suggestions.current_item()
+        if item is not None and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+                self.suggestion_accepted.emit(item)
+                return
+            if event.key() == Qt.Key.Key_Backspace:
+                self.suggestion_rejected.emit(item)
+                return
         super().keyPressEvent(event)
 
     def contextMenuEvent(self, event) -> None:
@@ -251,10 +295,20 @@ class ArticleView(QPlainTextEdit):
         self.context_menu_requested.emit(event.globalPos(), stack, self.selected_span())
 
     def event(self, event) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+            and len(self.suggestions)
+        ):  # Tab steps through suggestions instead of moving the focus, while there are any
+            self.step_suggestion(forward=event.key() == Qt.Key.Key_Tab)
+            return True
         if event.type() == QEvent.Type.ToolTip:
             cp = self._code_point_at(self.viewport().mapFromGlobal(event.globalPos()))
             stack = self.annotations_at(cp) if cp is not None else []
-            extra = self.overlay.tips_at(self._map.to_utf16(cp)) if cp is not None else []
+            u16 = self._map.to_utf16(cp) if cp is not None else None
+            extra = [] if u16 is None else [
+                *self.overlay.tips_at(u16), *self.suggestions.tips_at(u16, self._names)
+            ]  # fmt: skip
             if stack or extra:
                 text = self.tooltip_html(stack) + "".join(extra)
                 QToolTip.showText(event.globalPos(), text, self)
@@ -265,16 +319,21 @@ class ArticleView(QPlainTextEdit):
 
     def tooltip_html(self, stack: list[Annotation]) -> str:
         rows = []
+        doc_id = self.document_id
+        source = self.source_of(doc_id) if self.source_of and doc_id is not None else ("", None)
         for a in stack:
             colour = self._colors.get(a.tag_type_id, QColor("gray")).name()
-            what = html.escape(a.entity or a.grade.compact or "")
-            grade = f" · {html.escape(a.grade.description)}" if a.grade.compact and a.entity else ""
-            if not a.entity and a.grade.compact:
-                what = f"<b>{what}</b> — {html.escape(a.grade.description)}"
+            shown = effective_grade(a.grade, source[1])[0]  # the source fills in reliability
+            what = html.escape(a.entity or shown.compact or "")
+            grade = f" · {html.escape(shown.description)}" if shown.compact and a.entity else ""
+            if not a.entity and shown.compact:
+                what = f"<b>{what}</b> — {html.escape(shown.description)}"
+            origin = html.escape(grade_explanation(a.grade, *source))
+            origin = f"<br><span style='color:#555'>{origin}</span>" if origin else ""
             note = f"<br><i>{html.escape(a.note)}</i>" if a.note else ""
             rows.append(
                 f"<p style='margin:2px 0'><span style='color:{colour}'>■</span> "
-                f"<b>{html.escape(self._names.get(a.tag_type_id, '?'))}</b>: {what}{grade}"
+                f"<b>{html.escape(self._names.get(a.tag_type_id, '?'))}</b>: {what}{grade}{origin}"
                 f"<br>“{html.escape(a.quote[:80])}” — {html.escape(a.annotator or 'unknown')}"
                 f"{note}</p>"
             )
@@ -283,7 +342,7 @@ class ArticleView(QPlainTextEdit):
     # ------------------------------------------------------------ painting
 
     def paintEvent(self, event) -> None:
-        if len(self._index) or len(self.overlay):
+        if len(self._index) or len(self.overlay) or len(self.suggestions):
             painter = QPainter(self.viewport())
             try:
                 self._paint_highlights(painter, event.rect())
@@ -307,6 +366,11 @@ class ArticleView(QPlainTextEdit):
                     block, origin, base, self._index.overlapping(base, end)
                 ):
                     self._paint_span(painter, span, rect)
+                for span, rect in self._segments(
+                    block, origin, base, self.suggestions.index.overlapping(base, end)
+                ):
+                    color = self._colors.get(span.tag_type_id, QColor("gray"))
+                    self.suggestions.paint(painter, span, rect, color)
                 for span, rect in self._segments(
                     block, origin, base, self.overlay.index.overlapping(base, end)
                 ):

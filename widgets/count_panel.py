@@ -1,9 +1,11 @@
 """The count panel: which entities (and credibility grades) are tagged, how often, in this
-document or across all of them, as a sortable table, a top-N bar chart and an Admiralty matrix.
+document or across all of them, as a sortable table, a top-N bar chart and an Admiralty matrix
+(or the same grades by source, `widgets/source_grades.py`).
 
 Store signals only schedule a refresh; a single-shot timer runs it, so an import of thousands of
 annotations (or fifty quick tags) costs one redraw, not one per change. The counts themselves come
-from one `entity_counts` and one `grade_counts` query when the scope, filter or vocabulary changes;
+from one `entity_counts` and one `source_grade_counts` query when the scope, filter, vocabulary or
+a source (its rating, a document's source) changes;
 after that, annotation changes adjust an in-memory tally (`app.tally`), so a tag in a project of a
 million annotations costs no query at all. The chart module imports pyqtgraph only when the first
 refresh builds it (see `widgets/count_chart.py`), so constructing the panel at start-up is cheap.
@@ -16,15 +18,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -32,8 +31,8 @@ from PySide6.QtWidgets import (
 
 from app.tally import CountTally
 from widgets.count_chart import CountChart
-from widgets.count_table import COUNT, ENTITY, TYPE, EntityCountModel
-from widgets.grade_matrix import GradeMatrix
+from widgets.count_table import COUNT, TYPE, CountTableView, EntityCountModel, QuoteSource
+from widgets.source_grades import GradeSection
 
 if TYPE_CHECKING:
     from app.store import Store
@@ -105,26 +104,28 @@ class CountPanel(QWidget):
         type_id = self.tag_type_filter
         no_document = not self.all_documents and self._document_id is None
         if no_document:
-            counts, grades = [], []
+            counts, grades, by_source, ratings = [], [], [], {}
         else:
             if self._tally is None:
                 doc = None if self.all_documents else self._document_id
                 self.query_count += 1
                 self._tally = CountTally(
                     self._store.entity_counts(doc, type_id),
-                    self._store.grade_counts(doc),
+                    self._store.source_grade_counts(doc),
                     document_id=doc,
                     tag_type_id=type_id,
                     tag_types=types.values(),
+                    document_sources=self._store.document_sources(),
                 )
             counts, grades = self._tally.entity_counts(), self._tally.grade_counts()
+            by_source, ratings = self._tally.source_grade_counts(), self._tally.source_ratings()
         selected = self._selected_key()
         self.model.set_rows(counts, {i: QColor(t.color) for i, t in types.items()})
         self._size_columns(types.values(), counts)
         if selected and (row := self.model.row_of(*selected)) is not None:
             self.table.selectRow(row)
         self.chart.set_counts(counts, {i: t.color for i, t in types.items()})
-        self.matrix.set_counts(grades)
+        self.grades.set_counts(grades, by_source, ratings)
         self.placeholder.setText(self._empty_message(types, type_id, no_document))
         self.stack.setCurrentWidget(self.table if counts else self.placeholder)
         self.chart_section.setVisible(bool(counts))
@@ -162,26 +163,10 @@ class CountPanel(QWidget):
         controls.addSpacing(8)
         controls.addWidget(self.type_combo, 1)
 
-        self.model = EntityCountModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(COUNT, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(ENTITY, QHeaderView.ResizeMode.Stretch)
-        # Fixed widths, set from the tag-type names on refresh: ResizeToContents would ask the
-        # model for every row's text after each tag.
-        header.setSectionResizeMode(TYPE, QHeaderView.ResizeMode.Fixed)
-        header.setSectionResizeMode(COUNT, QHeaderView.ResizeMode.Fixed)
+        # A table whose entity rows expand to the spellings behind their count (count_table).
+        scope = lambda: None if self.all_documents else self._document_id  # noqa: E731
+        self.model = EntityCountModel(self, QuoteSource(self._store, scope))
+        self.table = CountTableView(self.model, self.fontMetrics().height() + 6)
         self.placeholder = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.placeholder.setStyleSheet("color: #777; padding: 16px;")
         self.stack = QStackedWidget()
@@ -192,8 +177,8 @@ class CountPanel(QWidget):
 
         self.chart = CountChart(top_n=12)
         self.chart_section = _section("Most mentioned", self.chart)
-        self.matrix = GradeMatrix()
-        self.matrix_section = _section("Admiralty grades", self.matrix)
+        self.grades = GradeSection()  # the matrix, or the grades by source
+        self.matrix, self.matrix_section = self.grades.matrix, self.grades
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
@@ -253,6 +238,8 @@ class CountPanel(QWidget):
         store.annotations_removed.connect(self._on_store_annotations_removed)
         store.annotation_updated.connect(self._on_store_annotation_updated)
         store.documents_changed.connect(self.recount)
+        store.sources_changed.connect(self.recount)  # a rating moves borrowed grades: one recount
+        store.entities_changed.connect(self.recount)  # renamed, merged, split: one recount
         store.tag_types_changed.connect(self._on_store_tag_types_changed)
         self.scope_group.buttonToggled.connect(self._on_scope_group_toggled)
         self.type_combo.currentIndexChanged.connect(self._on_type_combo_changed)
@@ -289,7 +276,7 @@ class CountPanel(QWidget):
 
     def _on_table_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
-            hit = self.model.entry(index.row())
+            hit = self.model.entry_of(index)  # a spelling's row stands for its entity
             self.entity_activated.emit(hit.tag_type_id, hit.entity)
 
     def _on_activate_shortcut_activated(self) -> None:
@@ -301,7 +288,7 @@ class CountPanel(QWidget):
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None
-        hit = self.model.entry(rows[0].row())
+        hit = self.model.entry_of(rows[0])
         return hit.tag_type_id, hit.entity
 
     def _empty_message(self, types: dict, type_id: int | None, no_document: bool) -> str:

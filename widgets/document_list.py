@@ -60,11 +60,16 @@ class DocumentList(QTableWidget):
             count = _CountItem(str(doc.annotation_count))
             count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.setItem(row, 0, title)
-            self.setItem(row, 1, _TextItem(doc.source))
+            source = _TextItem(doc.source)
+            source.setToolTip(doc.source)
+            self.setItem(row, 1, source)
             self.setItem(row, 2, count)
         self.setSortingEnabled(True)
         self.resizeColumnToContents(1)
         self.resizeColumnToContents(2)
+        # A long source name ("Kestrel Valley Telegram channel") must not squeeze the titles out.
+        cap = self.fontMetrics().horizontalAdvance("Source name 12345")
+        self.setColumnWidth(1, min(self.columnWidth(1), cap))
         self.blockSignals(False)
         self.set_current(self._current)
 

@@ -47,3 +47,13 @@ def csv_path(parent: QWidget, suggestion: str) -> str:
         parent, "Export CSV", str(Path.home() / name), "CSV (*.csv)"
     )
     return path
+
+
+def entity_list_path(parent: QWidget, save: bool) -> str:
+    filters = "Entity lists (*.csv);;All files (*)"
+    if save:
+        start = str(Path.home() / "loupe-entities.csv")
+        path, _ = QFileDialog.getSaveFileName(parent, "Export entities", start, filters)
+    else:
+        path, _ = QFileDialog.getOpenFileName(parent, "Import entities", "", filters)
+    return path

@@ -41,7 +41,8 @@ class GradeMatrix(QTableWidget):
         self.setMaximumHeight(self.content_height())
         self.setToolTip(
             "Admiralty grades of the tagged claims: source reliability (rows) × credibility "
-            "(columns). — means not judged."
+            "(columns). A claim without a reliability of its own counts under its source's "
+            "rating (Edit ▸ Sources and reliability). — means not judged."
         )
 
     def _build_headers(self) -> None:

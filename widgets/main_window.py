@@ -25,8 +25,10 @@ from widgets.article_view import ArticleView
 from widgets.count_panel import CountPanel
 from widgets.document_dialog import DocumentDialog
 from widgets.document_list import DocumentList
+from widgets.entities_panel import EntitiesPanel
 from widgets.menus import build_menus, shortcut_rows
 from widgets.review_controller import ReviewController
+from widgets.suggestion_controller import SuggestionController
 from widgets.tag_type_dialog import TagTypeDialog, swatch
 
 
@@ -52,8 +54,12 @@ class MainWindow(QMainWindow):
 
         self.view = ArticleView(store.annotation, self)
         self.view.snap_to_words = settings.snap_to_words
+        self.view.source_of = store.document_source  # tooltips say whose reliability a grade has
         self.setCentralWidget(self.view)
         self.editor = AnnotationEditor(store, undo_stack, self.view, self, settings.annotator)
+        self.suggesting = SuggestionController(
+            store, undo_stack, self.view, lambda: self.settings.annotator
+        )
         self.documents = DocumentList(self)
         self.counts = CountPanel(store, self)
         self._docks = {
@@ -65,6 +71,15 @@ class MainWindow(QMainWindow):
             ),
         }
         self.resizeDocks(list(self._docks.values()), [270, 380], Qt.Orientation.Horizontal)
+        # The registry shares the counts' place as a second tab: hidden until chosen, it costs
+        # nothing while tagging (widgets/entities_panel.py).
+        self.entities = EntitiesPanel(store, undo_stack, self, notify=self.notify)
+        self._docks["entities"] = self._dock(
+            "Entities", self.entities, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self._docks["entities"].visibilityChanged.connect(self.entities.on_dock_visibility_changed)
+        self.tabifyDockWidget(self._docks["counts"], self._docks["entities"])
+        self._docks["counts"].raise_()
         self.tag_bar = QToolBar("Tags", self)
         self.tag_bar.setObjectName("tags")
         self.tag_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -99,6 +114,7 @@ class MainWindow(QMainWindow):
         self._doc_refresh.timeout.connect(self.refresh_documents)
         self.documents.document_activated.connect(self.open_document)
         self.counts.entity_activated.connect(self.editor.jump_to_mention)
+        self.entities.entity_activated.connect(self.editor.jump_to_mention)
         self.editor.status_message.connect(self.show_status)
         self.editor.document_requested.connect(self.open_document)
         self.view.context_menu_requested.connect(self._on_view_context_menu_requested)
@@ -115,6 +131,7 @@ class MainWindow(QMainWindow):
         self.view.set_document(doc, self.store.spans(doc.id) if doc else [])
         self.documents.set_current(document_id)
         self.counts.set_document(document_id)
+        self.entities.set_document(document_id)
         self._update_title(doc)
         if doc is not None:
             self.store.set_setting("last_document", str(doc.id))
@@ -239,6 +256,8 @@ class MainWindow(QMainWindow):
             menu.clear()
             menu.addActions(list(self.tag_actions.values()))
             menu.addSeparator()
+            menu.addAction(self.actions["accept_suggestions"])
+            menu.addSeparator()
             menu.addAction(self.actions["manage_tags"])
 
     def manage_tag_types(self) -> None:
@@ -312,6 +331,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self._doc_refresh.stop()  # its database may be closed right after the window
+        self.suggesting.stop()
         super().closeEvent(event)
 
     def shortcut_rows(self) -> list[tuple[str, str]]:

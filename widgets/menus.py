@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from widgets import file_dialogs
+from widgets import entity_exchange, file_dialogs, sources_dialog
 
 
 def _action(window: QMainWindow, menu, text: str, slot, keys=(), checkable=False) -> QAction:
@@ -51,6 +51,12 @@ def build_menus(w) -> dict:
         w, file, "Export CSV — &all documents…", lambda: w.export_csv(True), ["Ctrl+Shift+E"]
     )
     a["export_w3c"] = _action(w, file, "Export annotations (W3C JSON-LD)…", w.export_w3c)
+    a["export_entities"] = _action(
+        w, file, "Export en&tities…", lambda: entity_exchange.export_entities(w)
+    )
+    a["import_entities"] = _action(
+        w, file, "Import entit&ies…", lambda: entity_exchange.import_entities(w)
+    )
     file.addSeparator()
     a["quit"] = _action(w, file, "&Quit", w.close, ["Ctrl+Q"])
 
@@ -73,10 +79,17 @@ def build_menus(w) -> dict:
         a[key].setEnabled(False)
     edit.addSeparator()
     a["annotator"] = _action(w, edit, "Annotator &name…", lambda: _ask_annotator(w))
+    a["sources"] = _action(
+        w, edit, "&Sources and reliability…", lambda: sources_dialog.open_sources_dialog(w)
+    )
 
     a["tag_menu"] = bar.addMenu("&Tag")
     a["manage_tags"] = QAction("&Manage tag types…", w)
     a["manage_tags"].triggered.connect(w.manage_tag_types)
+    a["accept_suggestions"] = QAction("&Accept all suggestions in this document", w)
+    a["accept_suggestions"].setShortcut(QKeySequence("Ctrl+Shift+A"))
+    a["accept_suggestions"].triggered.connect(lambda: _accept_all_suggestions(w))
+    w.addAction(a["accept_suggestions"])
 
     view = bar.addMenu("&View")
     a["view_menu"] = view
@@ -84,9 +97,15 @@ def build_menus(w) -> dict:
         w, view, "&Snap selection to whole words", w.set_snap_to_words, ["Ctrl+W"], checkable=True
     )
     a["snap"].setChecked(w.view.snap_to_words)
+    a["suggestions"] = _action(
+        w, view, "Show s&uggestions (known names not yet tagged)", w.suggesting.set_enabled,
+        checkable=True,
+    )  # fmt: skip
+    a["suggestions"].setChecked(True)
     view.addSeparator()
     for dock in w._docks.values():
         view.addAction(dock.toggleViewAction())
+    a["entities_panel"] = _action(w, view, "Go to &entities", w.entities.reveal, ["Ctrl+Shift+L"])
     view.addAction(w.tag_bar.toggleViewAction())
 
     help_menu = bar.addMenu("&Help")
@@ -100,6 +119,11 @@ def _on_selected(w, fn) -> None:
     ann = w.view.selected_annotation()
     if ann is not None:
         fn(ann)
+
+
+def _accept_all_suggestions(w) -> None:
+    n = w.suggesting.accept_all()
+    w.show_status(f"Accepted {n} suggestions as tags." if n else "No suggestions to accept here.")
 
 
 def _ask_annotator(w) -> None:

@@ -7,6 +7,8 @@ tests replace them with monkeypatch instead of clicking through modal dialogs.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.grading import effective_grade, grade_explanation
 from app.model import CREDIBILITY_NAMES, RELIABILITY_NAMES, Grade, TagType
 
 
@@ -76,10 +79,20 @@ class EntityPrompt(_Popup):
 
 
 class GradePrompt(_Popup):
-    """The Admiralty grade: keys 1–6 pick credibility, A–F reliability (0 clears), Enter accepts."""
+    """The Admiralty grade: keys 1–6 pick credibility, A–F reliability (0 clears), Enter accepts.
 
-    def __init__(self, parent: QWidget | None, initial: Grade, note: str = "") -> None:
+    `source` is the document's (name, reliability): left unjudged here, the claim takes the
+    source's rating, and the prompt says so before the analyst accepts."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        initial: Grade,
+        note: str = "",
+        source: tuple[str, str | None] = ("", None),
+    ) -> None:
         super().__init__(parent, "Credibility (Admiralty code)")
+        self._source = source
         self.credibility = QButtonGroup(self)
         self.reliability = QButtonGroup(self)
         cred_box = QGroupBox("Information credibility  (keys 1–6)")
@@ -90,7 +103,10 @@ class GradePrompt(_Popup):
             cred_grid.addWidget(button, (n - 1) % 3, (n - 1) // 3)
         rel_box = QGroupBox("Source reliability, optional  (keys A–F, 0 = not judged)")
         rel_grid = QGridLayout(rel_box)
-        none = QRadioButton("—  not judged")
+        name, rating = source
+        none = QRadioButton(f"—  the source's: {rating}" if rating else "—  not judged")
+        if rating:
+            none.setToolTip(f"Take the rating of “{name}”, set in Edit ▸ Sources and reliability")
         self.reliability.addButton(none, 0)
         rel_grid.addWidget(none, 0, 0)
         for i, (letter, name) in enumerate(RELIABILITY_NAMES.items(), start=1):
@@ -116,9 +132,12 @@ class GradePrompt(_Popup):
 
     def _update_preview(self, *_args) -> None:
         grade = self.grade()
+        shown = effective_grade(grade, self._source[1])[0]
+        origin = html.escape(grade_explanation(grade, *self._source))
         self.preview.setText(
-            f"<span style='font-size:20px; font-weight:bold'>{grade.compact}</span>"
-            f"&nbsp;&nbsp;{grade.description}"
+            f"<span style='font-size:20px; font-weight:bold'>{shown.compact}</span>"
+            f"&nbsp;&nbsp;{html.escape(shown.description)}"
+            f"<br><span style='color:#555'>{origin}</span>"
         )
 
     def keyPressEvent(self, event) -> None:
@@ -152,9 +171,13 @@ def ask_entity(
 
 
 def ask_grade(
-    parent: QWidget, initial: Grade = Grade(), note: str = "", pos: QPoint | None = None
+    parent: QWidget,
+    initial: Grade = Grade(),
+    note: str = "",
+    pos: QPoint | None = None,
+    source: tuple[str, str | None] = ("", None),
 ) -> tuple[Grade, str] | None:
-    prompt = GradePrompt(parent, initial, note)
+    prompt = GradePrompt(parent, initial, note, source)
     prompt.show_near(pos)
     return prompt.result_value() if prompt.exec() == QDialog.DialogCode.Accepted else None
 

@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QMessageBox
 
 from app import review
+from app.grading import effective_grade
 from widgets import file_dialogs
 from widgets.colleague_import import COLLEAGUE_SUFFIXES, ColleagueImporter
 from widgets.review_panel import ReviewPanel
@@ -76,6 +77,7 @@ class ReviewController(QObject):
             self.panel.refresh()  # emits review_mode_changed → _paint_review
             return
         names = {t.id: t for t in self._w.store.tag_types()}
+        rating = self._w.store.document_source(doc)[1]
         items = []
         for layer in self._w.store.layers():
             if not layer.visible:
@@ -83,7 +85,7 @@ class ReviewController(QObject):
             for t in self._w.store.layer_annotations(layer.name, doc):
                 if t.placed and t.decision != review.REJECTED:
                     tag = names.get(t.tag_type_id)
-                    tip = _tip(layer.name, tag.name if tag else "?", t)
+                    tip = _tip(layer.name, tag.name if tag else "?", t, rating)
                     items.append((f"{layer.name}/{t.id}", t.start, t.end,
                                   tag.color if tag else "gray", True, tip))  # fmt: skip
         view.set_overlay(items)
@@ -155,8 +157,8 @@ class ReviewController(QObject):
             self._w.show_status(f"Exported agreement figures ({n} rows) to {path}")
 
 
-def _tip(layer: str, type_name: str, t) -> str:
-    what = html.escape(t.entity or t.grade.compact)
+def _tip(layer: str, type_name: str, t, source_rating: str | None = None) -> str:
+    what = html.escape(t.entity or effective_grade(t.grade, source_rating)[0].compact)
     state = "" if t.anchor == "anchored" else f" · {t.anchor} ({t.score:.0f})"
     return (
         f"<p style='margin:2px 0'><i>{html.escape(layer)}</i>: <b>{html.escape(type_name)}</b>"

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from app import review
 from app.agreement import report
 from app.commands import ReviewDecision
+from app.grading import SOURCE, effective_grade, grade_explanation
 from app.store import Store
 
 _FIGURES = ("Type", "Agree", "Confl.", "Mine", "Theirs", "Exact F1", "Overlap F1", "κ")
@@ -200,9 +201,12 @@ class ReviewPanel(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         types = {t.id: t.name for t in self._store.tag_types()}
+        docs = {a.document_id for it in self.items for a in (it.pair.a, it.pair.b) if a}
+        sources = {d: self._store.document_source(d) for d in docs if d is not None}
         for item in self.items:
-            text = self._describe(item, types)
+            text = self._describe(item, types, sources)
             entry = QListWidgetItem(text)
+            entry.setToolTip(_grade_tip(item, sources))
             entry.setForeground(QBrush(QColor(review.KIND_COLORS[item.kind]).darker(130)))
             if item.decision:
                 font = entry.font()
@@ -219,13 +223,18 @@ class ReviewPanel(QWidget):
         )
 
     @staticmethod
-    def _describe(item, types: dict[int, str]) -> str:
+    def _describe(item, types: dict[int, str], sources: dict) -> str:
+        """Grades as the analyst reads them elsewhere (effective), marked when borrowed from the
+        source: agreement compares the grades set on the claims, so "3" and "B3" differ even
+        where the source is rated B, and the mark shows why."""
         label = review.KIND_LABELS[item.kind]
 
         def side(a):  # noqa: E306
             if a is None:
                 return "—"
-            return f"{types.get(a.tag_type_id, '?')}: {a.entity or a.grade.compact}"
+            grade, origin = effective_grade(a.grade, sources.get(a.document_id, ("", None))[1])
+            shown = a.entity or grade.compact + (" (source's)" if origin == SOURCE else "")
+            return f"{types.get(a.tag_type_id, '?')}: {shown}"
 
         mine, theirs = side(item.pair.a), side(item.pair.b)
         quote = (item.pair.a or item.pair.b).quote[:40]
@@ -303,3 +312,14 @@ class ReviewPanel(QWidget):
 
     def _on_list_current_row_changed(self, _row: int) -> None:
         self.item_selected.emit(self.current_item())
+
+
+def _grade_tip(item, sources: dict) -> str:
+    """Where each side's reliability comes from, for the graded sides of a comparison."""
+    lines = []
+    for who, a in (("Mine", item.pair.a), ("Theirs", item.pair.b)):
+        if a is not None and not a.entity:
+            explained = grade_explanation(a.grade, *sources.get(a.document_id, ("", None)))
+            if explained:
+                lines.append(f"{who}: {explained}")
+    return "\n".join(lines)
