@@ -17,7 +17,8 @@ from operator import attrgetter, itemgetter
 
 from ahocorasick_rs import AhoCorasick
 
-from app.alias_fold import FOLDING, PreparedText, in_blocks, normalize, normalize_all, prepare
+from app.alias_fold import FOLDING, PreparedText, in_blocks, normalize, prepare
+from app.interchange import collector_paused
 
 __all__ = [
     "AliasEntry", "AliasMatcher", "Occurrence", "PreparedText", "add_occurrences",
@@ -91,10 +92,11 @@ class AliasMatcher:
     """All aliases in one automaton, built once per change of the alias registry. A new alias
     needs no rebuild: `find_alias` finds it alone by `str.find` in the prepared text."""
 
+    @collector_paused()  # no cycles among the tuples made: 5–7 ms less a find
     def __init__(self, entries: Iterable[AliasEntry]) -> None:
-        entries = list(entries)
         owners: dict[str, dict[int, _Owner]] = {}
-        for entry, key in zip(entries, normalize_all([e.alias for e in entries]), strict=True):
+        for entry in entries:
+            key = normalize(entry.alias)
             if key:
                 by_type = owners.setdefault(key, {})
                 owner = (entry.entity_id, entry.tag_type_id, entry.alias)
@@ -112,6 +114,7 @@ class AliasMatcher:
         self._spaced_last = [_SPACED_WORD[key[-1]] for key in self._keys]
         self._automaton = AhoCorasick(self._keys) if self._keys else None
 
+    @collector_paused()
     def find(self, prepared: PreparedText, *, overlapping: bool = False) -> list[Occurrence]:
         """Sorted by (start, end): per tag type leftmost-longest, not overlapping; or, with
         `overlapping`, every occurrence at word edges (kept per document for `add_occurrences`)."""
@@ -184,6 +187,7 @@ def _occurrences(
     return found if overlapping else [occ for occ in found if occ is not None]
 
 
+@collector_paused()
 def leftmost_longest(occurrences: Iterable[Occurrence]) -> list[Occurrence]:
     """Per tag type, left to right: the longest occurrence starting first, then the next that
     starts after it ends; of two on the same span, the lower entity id. Types overlap freely."""
@@ -217,6 +221,7 @@ def add_occurrences(everything: list[Occurrence], added: list[Occurrence]) -> li
     return merged + everything[done:]
 
 
+@collector_paused()
 def suggestions(
     occurrences: Iterable[Occurrence],
     annotated: Iterable[tuple[int, int, int]],

@@ -68,6 +68,7 @@ def test_normalize_white_space_and_one_character_folds():
     assert normalize("Straße") == normalize("STRAẞE") == "straße"
     assert normalize("Straße") != normalize("STRASSE")
     assert normalize("ﬁx") == "ﬁx"
+    assert normalize("O´Brien") == "o´brien"  # a spacing accent is a sign, not a space
     assert normalize("\u064f\u0301 \u00ad") == ""
 
 
@@ -138,6 +139,22 @@ def test_a_match_refused_for_its_edges_does_not_hide_a_shorter_one():
     assert found("Abu Mohammad", entry("Abu Mo", 1), entry("Mohammad", 2)) == [("Mohammad", 2)]
 
 
+def test_leftmost_longest_in_any_order():
+    a, b = Occurrence(0, 4, 9, ACTOR, "Homs"), Occurrence(0, 4, 3, ACTOR, "HOMS")
+    longer, later = Occurrence(0, 6, 9, ACTOR, "Homs x"), Occurrence(5, 9, 2, ACTOR, "x y")
+    assert leftmost_longest([a, b]) == leftmost_longest([b, a]) == [b]
+    assert leftmost_longest([later, a, longer]) == [longer]
+    assert leftmost_longest([later, a]) == [a, later]
+
+
+def test_one_alias_overlapping_itself():
+    prepared, repeated = prepare("Abu Abu Abu"), entry("abu abu")
+    both = AliasMatcher([]).find_alias(prepared, repeated, overlapping=True)
+    assert [(o.start, o.end) for o in both] == [(0, 7), (4, 11)]
+    assert AliasMatcher([repeated]).find(prepared, overlapping=True) == both
+    assert [(o.start, o.end) for o in AliasMatcher([]).find_alias(prepared, repeated)] == [(0, 7)]
+
+
 def test_same_alias_two_entities_lower_id_wins():
     assert found("Homs", entry("HOMS", 7), entry("Homs", 3), entry("homs", 9)) == [("Homs", 3)]
     other_type = entry("Homs", 9, LOCATION)
@@ -192,14 +209,14 @@ def test_update_after_a_new_alias_equals_a_rebuild():
 
 
 def test_suggestions_drop_annotated_and_rejected():
-    def homs(start: int, entity_id: int = 1, tag_type_id: int = ACTOR) -> Occurrence:
+    def homs(start: int, entity_id: int = 5, tag_type_id: int = ACTOR) -> Occurrence:
         return Occurrence(start, start + 4, entity_id, tag_type_id, "Homs")
 
-    occurrences = [homs(0), homs(10), homs(20, 2, LOCATION), homs(30), homs(40), homs(50),
+    occurrences = [homs(0), homs(10), homs(20, 6, LOCATION), homs(30), homs(40), homs(50),
                    homs(60), homs(70)]  # fmt: skip
     annotated = [(12, 18, ACTOR), (19, 25, ACTOR), (2, 3, ACTOR), (34, 36, ACTOR),
                  (45, 51, ACTOR), (56, 60, ACTOR), (64, 69, ACTOR), (73, 80, ACTOR)]  # fmt: skip
-    rejected = [(30, 34, 1), (40, 44, 2)]
+    rejected = [(30, 34, 5), (40, 44, 6)]
     kept = suggestions(occurrences, annotated, rejected)
     # 0: an annotation inside; 10: one over its end; 20: overlapped by another type only; 30:
     # rejected; 40: rejected for another entity; 50: one character of overlap at its start; 60:
@@ -311,6 +328,8 @@ def test_find_equals_the_slow_reference(case, overlapping):
         assert normalize(e.alias) == reference_key(e.alias)
         alone = AliasMatcher([]).find_alias(prepared, e)
         assert alone == reference_find(text, [e], overlapping=False)
+        every = AliasMatcher([]).find_alias(prepared, e, overlapping=True)
+        assert every == reference_find(text, [e], overlapping=True)
     if entries:
         matcher = AliasMatcher(entries[:-1])
         everything = matcher.find(prepared, overlapping=True)

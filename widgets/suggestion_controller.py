@@ -97,8 +97,9 @@ class SuggestionController(QObject):
     def _registry_changed(self) -> None:
         """Rename, merge, split, delete: the names found stay where they are, only who they name
         changes. So the occurrences already found are handed to their new owners and only names
-        new to the registry are looked for: a full search of a 1 MB article with 20,000 mentions
-        cost 0.24 s; this, a tenth."""
+        new to the registry are looked for, which a test checks against a fresh search after
+        every kind of edit. Merging two entities of 10,000 mentions each in one open 1 MB article
+        took 0.24 s with a fresh search, 0.19 s this way (bench/bench_merge.py)."""
         self._matcher = None
         if not self.enabled or self._view.document_id is None or self._owners is None:
             self._find()
