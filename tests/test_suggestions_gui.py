@@ -39,6 +39,22 @@ def positions(text, quote):
     return out
 
 
+def test_opening_does_not_wait_for_the_search_and_stale_results_are_dropped(window, qtbot):
+    """The first search of a document runs on a worker: a result that arrives after another
+    document (or the same one again) was opened is never shown."""
+    w = window
+    tag_first(w, "Port Aldane", LOCATION)
+    qtbot.waitUntil(lambda: len(shown(w)) == 2)
+    doc = w.view.document_id
+    w.open_document(doc)  # the same document again: a new search, the old one is stale
+    w.suggesting.set_enabled(False)  # and then hidden before any result arrives
+    qtbot.wait(50)
+    assert shown(w) == [] and w.suggesting.ready()
+    w.suggesting.set_enabled(True)
+    assert not w.suggesting.ready() or len(shown(w)) == 2
+    qtbot.waitUntil(lambda: len(shown(w)) == 2)
+
+
 def test_tagging_a_name_offers_its_other_mentions_and_keys_decide(window, qtbot):
     w = window
     assert shown(w) == []
@@ -86,6 +102,7 @@ def test_accept_all_is_one_undoable_step(window, qtbot):
 def test_a_new_alias_is_looked_for_at_once_and_tagged_mentions_are_not_offered(window, qtbot):
     w = window
     tag_first(w, "Ilyas Marrow", ACTOR)
+    qtbot.waitUntil(lambda: w.suggesting.ready() and not w.suggesting._added_timer.isActive())
     assert shown(w) == []
     entity = w.store.entity_id(ACTOR, "Ilyas Marrow")
     w.undo_stack.push(EditAliases(w.store, entity, "marrow", add=True))
@@ -102,8 +119,8 @@ def test_suggestions_can_be_hidden_and_are_not_painted_as_tags(window, qtbot):
     qtbot.waitUntil(lambda: len(shown(w)) == 2)
     w.actions["suggestions"].trigger()  # off
     assert shown(w) == []
-    w.actions["suggestions"].trigger()  # on
-    assert len(shown(w)) == 2
+    w.actions["suggestions"].trigger()  # on: searched again, on the worker
+    qtbot.waitUntil(lambda: len(shown(w)) == 2)
     first = w.view.suggestions.items[0].start  # the sample has no emoji before it: u16 == cp
     (tip,) = w.view.suggestions.tips_at(first + 1, {LOCATION: "Location"})
     assert "Suggestion" in tip and "Location</b> Port Aldane" in tip and "Backspace" in tip

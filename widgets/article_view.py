@@ -33,6 +33,7 @@ class ArticleView(QPlainTextEdit):
     context_menu_requested = Signal(QPoint, list, object)  # global pos, annotations, span | None
     suggestion_accepted = Signal(object)  # the Occurrence the analyst accepted (Enter/Space)
     suggestion_rejected = Signal(object)  # … or rejected (Backspace)
+    first_painted = Signal(object)  # document id: the document is on screen (once per opening)
 
     def __init__(
         self, lookup: Callable[[str], Annotation | None], parent: QWidget | None = None
@@ -66,6 +67,7 @@ class ArticleView(QPlainTextEdit):
         # (name, reliability) of a document's source, for tooltips; set by the window
         self.source_of: Callable[[int], tuple[str, str | None]] | None = None
         self.suggestions = SuggestionLayer()
+        self._unpainted = False
 
     # ------------------------------------------------------------ content
 
@@ -92,6 +94,7 @@ class ArticleView(QPlainTextEdit):
                 tc.position(),
             )
         self._doc = doc
+        self._unpainted = doc is not None
         self._selected = None
         self._map = Utf16Map(doc.text if doc else "")
         self.setPlainText(doc.text if doc else "")
@@ -349,6 +352,9 @@ class ArticleView(QPlainTextEdit):
             finally:
                 painter.end()
         super().paintEvent(event)
+        if self._unpainted:
+            self._unpainted = False
+            self.first_painted.emit(self.document_id)
 
     def _paint_highlights(self, painter: QPainter, clip) -> None:
         offset = self.contentOffset()
