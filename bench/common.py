@@ -310,11 +310,11 @@ def qapp():
 
 # ---------------------------------------------------------------- timing (bench/report.py)
 
+import report  # noqa: E402
 from report import (  # noqa: E402  (re-exported: the scripts use common.* throughout)
     Stats,
     arg_parser,
     finish,
-    header,
     load,
     machine,
     profile,
@@ -322,6 +322,14 @@ from report import (  # noqa: E402  (re-exported: the scripts use common.* throu
     verdict,
     write_json,
 )
+
+
+def header(title: str) -> None:
+    """Every script starts here, so `bench/out/` exists before any script writes to it (a fresh
+    checkout has none: it is git-ignored)."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    report.header(title)
+
 
 __all__ = [
     "Stats", "arg_parser", "finish", "header", "load", "machine", "profile", "timed", "verdict",
