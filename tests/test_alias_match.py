@@ -19,6 +19,7 @@ from app.alias_match import (
     prepare,
     suggestions,
 )
+from app.occurrence_owners import hand_over, moved_owners, owners_of
 
 ACTOR, LOCATION = 1, 2
 
@@ -203,6 +204,41 @@ def test_update_after_a_new_alias_equals_a_rebuild():
     added = matcher.find_alias(prepared, entry("Sheikh Abu", 4), overlapping=True)
     first = leftmost_longest(add_occurrences(everything, added))[:2]
     assert [TEXT[o.start : o.end] for o in first] == ["Sheikh Abu", "Mohammad al-Jolani"]
+
+
+NAMES = [
+    "Abu Mohammad", "Mohammad al-Jolani", "al-Jolani", "Jolani", "JOLANI", "Idlib", "Sheikh Abu",
+]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    before=st.lists(st.integers(1, 4), min_size=len(NAMES), max_size=len(NAMES)),
+    after=st.lists(st.integers(1, 4), min_size=len(NAMES), max_size=len(NAMES)),
+    data=st.data(),
+)
+def test_handing_names_to_new_owners_equals_a_fresh_find(before, after, data):
+    """A merge or split keeps every name and changes its owner: handing the occurrences over
+    must give what a matcher built on the new registry finds, and name for filtering again
+    exactly those handed over or at a touched span."""
+    old = [entry(n, e) for n, e in zip(NAMES, before, strict=True)]
+    new = [entry(n, e) for n, e in zip(NAMES, after, strict=True)]
+    prepared = prepare(TEXT)
+    everything = AliasMatcher(old).find(prepared, overlapping=True)
+    chosen = leftmost_longest(everything)
+    spans = sorted({(o.start, o.end) for o in everything}) + [(0, 1)]
+    touched = data.draw(st.sets(st.sampled_from(spans)), label="touched")
+    was, now = owners_of(old), owners_of(new)
+    assert was.keys() == now.keys()
+    moved = moved_owners(was, now)
+    all_after, found_after, again = hand_over(everything, chosen, moved, touched)
+    assert all_after == AliasMatcher(new).find(prepared, overlapping=True)
+    assert found_after == AliasMatcher(new).find(prepared)
+    expected = [
+        n for o, n in zip(chosen, found_after, strict=True)
+        if (o.entity_id, o.alias) != (n.entity_id, n.alias) or (o.start, o.end) in touched
+    ]  # fmt: skip
+    assert again == expected
 
 
 # ---------------------------------------------------------------- suggestions
