@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 from itertools import accumulate
 
 # Marks are dropped only in these blocks (the generic combining blocks, Cyrillic, Hebrew, Arabic):
@@ -95,8 +96,11 @@ class Folding:
 FOLDING = Folding()
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize(alias: str) -> str:
-    """The key two aliases are compared by; the same folding as the documents' text."""
+    """The key two aliases are compared by; the same folding as the documents' text. Names are
+    folded again and again (the registry's 5,000 at each look): remembered, as a fold never
+    changes once its characters are learnt."""
     return _one_space(FOLDING.fold(alias).replace(_DROPPED, "")).strip(" ")
 
 

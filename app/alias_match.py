@@ -22,7 +22,7 @@ from app.interchange import collector_paused
 
 __all__ = [
     "AliasEntry", "AliasMatcher", "Occurrence", "PreparedText", "add_occurrences",
-    "leftmost_longest", "normalize", "prepare", "suggestions",
+    "find_between", "leftmost_longest", "normalize", "prepare", "suggestions",
 ]  # fmt: skip
 
 # Scripts written without spaces between words (Thai, Lao, Tibetan, Myanmar, Khmer, kana, CJK,
@@ -113,6 +113,7 @@ class AliasMatcher:
         self._spaced_first = [_SPACED_WORD[key[0]] for key in self._keys]
         self._spaced_last = [_SPACED_WORD[key[-1]] for key in self._keys]
         self._automaton = AhoCorasick(self._keys) if self._keys else None
+        self.longest = max(map(len, self._keys), default=0)  # folded characters
 
     @collector_paused()
     def find(self, prepared: PreparedText, *, overlapping: bool = False) -> list[Occurrence]:
@@ -206,6 +207,26 @@ def leftmost_longest(occurrences: Iterable[Occurrence]) -> list[Occurrence]:
         last_of_type[occ.tag_type_id] = len(chosen)
         chosen.append(occ)
     return [occ for occ in chosen if occ is not None]
+
+
+def find_between(
+    matcher: AliasMatcher, text: str, start: int, end: int, margin: int = 256
+) -> list[Occurrence]:
+    """Leftmost-longest occurrences overlapping [start, end) of `text`, found in a window around
+    it: what is on screen, in ~1 ms, while the whole text is searched elsewhere. A match touching
+    the window's cut is dropped (the cut hides whether it stops at a word edge), and the window
+    reaches `margin` characters past the longest name on each side, so the choice has settled
+    before `start`: it is the whole text's choice unless overlapping names chain across more
+    than the margin (then the whole text's search, which replaces this, corrects it)."""
+    reach = margin + 2 * matcher.longest  # dropped marks can make a name longer in the text
+    lo, hi = max(0, start - reach), min(len(text), end + reach)
+    n, make = hi - lo, _make_occurrence
+    found = [
+        make(o.start + lo, o.end + lo, o.entity_id, o.tag_type_id, o.alias)
+        for o in matcher.find(prepare(text[lo:hi]), overlapping=True)
+        if (o.start or not lo) and (o.end < n or hi == len(text))
+    ]
+    return [o for o in leftmost_longest(found) if o.start < end and o.end > start]
 
 
 def add_occurrences(everything: list[Occurrence], added: list[Occurrence]) -> list[Occurrence]:

@@ -35,6 +35,9 @@ class Store(EntityStoreMixin, SourceStoreMixin, QObject):
     review_changed = Signal(str)  # decisions in this layer changed
     entities_changed = Signal()  # renamed, merged, split, deleted, aliases edited: views reload
     aliases_added = Signal(list)  # list[AliasEntry]: new names for suggestions to look for
+    # A name may have changed owner or gone (rename, merge, split, delete, alias removed, import):
+    # what suggestions found must follow. Not sent for a name only added (aliases_added says it).
+    owners_changed = Signal()
     suggestions_changed = Signal(int)  # a suggestion in this document was rejected or restored
     sources_changed = Signal()  # a source was renamed or rated: grades borrowing it changed
 

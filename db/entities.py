@@ -70,6 +70,11 @@ def get_entity(db: Database, entity_id: int) -> Entity | None:
     return Entity(*row, aliases, sum(n for _, n in docs), tuple(d for d, _ in docs))
 
 
+def entity_name(db: Database, entity_id: int) -> str | None:
+    row = db.execute("SELECT name FROM entities WHERE id = ?", [entity_id]).fetchone()
+    return row[0] if row else None
+
+
 def find_entity(db: Database, tag_type_id: int, name: str) -> int | None:
     row = db.execute(
         "SELECT id FROM entities WHERE tag_type_id = ? AND name = ?", [tag_type_id, name]

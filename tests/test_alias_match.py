@@ -14,6 +14,7 @@ from app.alias_match import (
     AliasMatcher,
     Occurrence,
     add_occurrences,
+    find_between,
     leftmost_longest,
     normalize,
     prepare,
@@ -239,6 +240,29 @@ def test_handing_names_to_new_owners_equals_a_fresh_find(before, after, data):
         if (o.entity_id, o.alias) != (n.entity_id, n.alias) or (o.start, o.end) in touched
     ]  # fmt: skip
     assert again == expected
+
+
+PIECES = NAMES + ["said", "in", "the", "—", "\n\n", "حمص", "حِمْص", "Москва", "МОСКВА", "🙂", "x"]
+WINDOW_ENTRIES = [entry(n, i % 3 + 1) for i, n in enumerate(NAMES)] + [
+    entry("حمص", 7, LOCATION), entry("Москва", 8, LOCATION),
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(PIECES), min_size=1, max_size=120),
+    glue=st.sampled_from([" ", "  ", "-", ", "]),
+    data=st.data(),
+)
+def test_a_window_of_the_text_finds_what_the_whole_text_finds_there(words, glue, data):
+    """What is on screen is searched alone first: it must be the whole search's choice there,
+    whatever the window's edges cut (a name, a word, a run of spaces, an emoji)."""
+    text = glue.join(words)
+    start = data.draw(st.integers(0, len(text)), label="start")
+    end = data.draw(st.integers(start, len(text)), label="end")
+    matcher = AliasMatcher(WINDOW_ENTRIES)
+    whole = [o for o in matcher.find(prepare(text)) if o.start < end and o.end > start]
+    assert find_between(matcher, text, start, end, margin=40) == whole
 
 
 # ---------------------------------------------------------------- suggestions

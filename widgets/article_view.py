@@ -159,14 +159,23 @@ class ArticleView(QPlainTextEdit):
         self.overlay.set(items, self._map.to_utf16)
         self.viewport().update()
 
-    def set_suggestions(self, items, names: dict[int, str]) -> None:
-        """Occurrences (code points, start order) to offer, with the entities' canonical names."""
-        self.suggestions.set(items, names, self._map.to_utf16)
+    def set_suggestions(self, items) -> None:
+        """Occurrences (code points, start order) to offer."""
+        self.suggestions.set(items, self._map.to_utf16)
         self.viewport().update()
 
-    def update_suggestions(self, removed, added, names: dict[int, str]) -> None:
-        self.suggestions.update(removed, added, names, self._map.to_utf16)
-        self.viewport().update()
+    def update_suggestions(self, removed, added) -> None:
+        if removed or added:
+            self.suggestions.update(removed, added, self._map.to_utf16)
+            self.viewport().update()
+
+    def visible_range(self) -> tuple[int, int]:
+        """Code points of the text on screen, from the top-left character to the bottom-right."""
+        port = self.viewport().rect()
+        first = self.cursorForPosition(port.topLeft()).position()
+        last = self.cursorForPosition(port.bottomRight()).position()
+        to_cp = self._map.to_code_point
+        return to_cp(first), to_cp(min(self._map.length_utf16, last + 1))
 
     def suggestions_over(self, start: int, end: int) -> list:
         """The suggestions overlapping [start, end) (code points)."""

@@ -1,19 +1,20 @@
 """Keeps the open document's suggestions current: every unannotated mention of a known name.
 
-The first search of a document (prepare its text, build the matcher, find every name: ~90 ms for
-1 MB and 5,000 names, ~0.45 s for 5 MB) starts 30 ms after the document is painted, on a worker
-thread, so opening paints as fast as before and the suggestions follow; a result for a document
-no longer open is dropped. After that,
-everything is incremental on the GUI thread: a name added by tagging or by hand is looked for on
-its own in the prepared text (~17 ms for 1 MB), a registry edit hands the names found to their new
-owners. Accepting is an ordinary tag (one undoable step); rejecting is remembered per document and
-span.
+What the analyst sees comes first. The text on screen is searched at once on the GUI thread when
+the document is first painted, and again when they scroll while the rest is being searched (a
+screenful costs ~1 ms with the automaton built), so suggestions appear with the text. The whole
+document (~60–90 ms of work for 1 MB and 5,000 names, ~0.45 s for 5 MB) is searched on a worker
+thread 30 ms after that first paint, so opening paints as fast as before; its result replaces
+the glances, and a result for a document no longer open is dropped. After that, everything is
+incremental on the GUI thread: a name added by tagging or by hand is looked for on its own in
+the prepared text (~17 ms for 1 MB), a registry edit hands the names found to their new owners
+(`widgets/suggestion_registry.py`). Accepting is an ordinary tag (one undoable step); rejecting
+is remembered per document and span.
 """
 
 from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
-from operator import attrgetter
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
@@ -21,21 +22,20 @@ from PySide6.QtGui import QUndoStack
 from app.alias_match import (
     AliasMatcher,
     Occurrence,
-    add_occurrences,
+    find_between,
     leftmost_longest,
-    normalize,
     prepare,
     suggestions,
 )
 from app.commands import AddAnnotations
 from app.entity_commands import RejectSuggestion
-from app.occurrence_owners import follow_owners, hand_over, moved_owners, owners_of
+from app.occurrence_owners import owners_of
 from app.offsets import new_annotation
 from app.store import Store
 from widgets.article_view import ArticleView
+from widgets.suggestion_registry import RegistryFollower
 
 SETTLE_MS = 30  # after the first paint: the opening's own queued work runs first
-_ORDER = attrgetter("start", "end", "tag_type_id", "entity_id", "alias")  # as alias_match sorts
 
 
 def _search(matcher, entries, text):
@@ -46,7 +46,7 @@ def _search(matcher, entries, text):
     return matcher, prepared, everything, leftmost_longest(everything), owners_of(entries)
 
 
-class SuggestionController(QObject):
+class SuggestionController(RegistryFollower, QObject):
     _searched = Signal(int, object)  # generation, Future of `_search` (queued to the GUI thread)
 
     def __init__(self, store: Store, stack: QUndoStack, view: ArticleView, annotator) -> None:
@@ -60,7 +60,6 @@ class SuggestionController(QObject):
         self._found: list[Occurrence] = []  # leftmost-longest of them
         self._owners: dict | None = None  # what the occurrences were found for
         self._rejected: set = set()  # the rejections the shown suggestions reflect
-        self._folded: dict[str, str] = {}  # name → normalize(name), names repeat
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self.refresh)
         self._pending: list = []  # names added since the last look
@@ -69,21 +68,28 @@ class SuggestionController(QObject):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="suggestions")
         self._generation = 0  # bumped by every new search; older results are dropped
         self._searching = False
+        self._future: Future | None = None
+        self._painted_doc = None  # the document whose first paint has happened
+        self._glanced: list[tuple[int, int]] = []  # ranges searched on screen during a search
         self._searched.connect(self._on_searched)
-        store.entities_changed.connect(self._registry_changed)
+        view.suggestions.name_of = store.entity_name
+        store.owners_changed.connect(self._registry_changed)
         store.tag_types_changed.connect(self._registry_changed)
         store.aliases_added.connect(self._aliases_added)
         store.annotations_added.connect(self._tagged)
         store.annotations_removed.connect(lambda _a: self._timer.start())
         store.annotation_updated.connect(lambda _o, _n: self._timer.start())
         store.suggestions_changed.connect(lambda _d: self._timer.start())
-        # The first search waits until the document is on screen and the window has settled:
+        # The whole search waits until the document is on screen and the window has settled:
         # its C steps hold the interpreter for tens of milliseconds, so a search started with
         # the opening (even on the worker) made a 1 MB article paint 2.7× later.
         self._start = QTimer(self, singleShot=True, interval=300)  # if it is never painted
         self._start.timeout.connect(self._find)
+        self._glance_timer = QTimer(self, singleShot=True, interval=0)
+        self._glance_timer.timeout.connect(self._glance)
         view.document_changed.connect(self._document_changed)
         view.first_painted.connect(self._painted)
+        view.verticalScrollBar().valueChanged.connect(self._scrolled)
         view.suggestion_accepted.connect(self.accept)
         view.suggestion_rejected.connect(self.reject)
 
@@ -91,9 +97,8 @@ class SuggestionController(QObject):
 
     def stop(self) -> None:
         """The window is closing and its database may close next: nothing more is looked up."""
-        self._timer.stop()
-        self._added_timer.stop()
-        self._start.stop()
+        for timer in (self._timer, self._added_timer, self._start, self._glance_timer):
+            timer.stop()
         self._pending.clear()
         self.enabled = False
         self._generation += 1
@@ -102,6 +107,10 @@ class SuggestionController(QObject):
     def set_enabled(self, on: bool) -> None:
         self.enabled = on
         self._find()
+
+    def ready(self) -> bool:
+        """The open document's whole search is done (or there is nothing to search)."""
+        return not self._searching
 
     def _text(self):
         doc_id = self._view.document_id
@@ -112,35 +121,60 @@ class SuggestionController(QObject):
     def _document_changed(self, _doc_id) -> None:
         self._generation += 1  # anything still searching was for the previous document
         self._all = self._found = []
-        self._owners, self._pending = None, []
+        self._owners, self._pending, self._glanced = None, [], []
+        self._painted_doc = None
         self._searching = self._view.document_id is not None and self.enabled
         self._start.start()
 
-    def _painted(self, _doc_id) -> None:
+    def _painted(self, doc_id) -> None:
+        self._painted_doc = doc_id
+        self._glance_timer.start()  # right after this paint: the names on screen
         if self._start.isActive():
             self._start.start(SETTLE_MS)
 
+    def _scrolled(self, _value) -> None:
+        if self._searching and self._painted_doc is not None:
+            self._glance_timer.start()
+
     def _find(self) -> None:
-        """Start the search of the open document on the worker; `_on_searched` takes it over."""
+        """Start the search of the open document on the worker; `_on_searched` takes it over.
+        Until it lands, what is on screen is searched here."""
         self._start.stop()
         self._generation += 1
         self._all = self._found = []
-        self._owners, self._pending = None, []
-        self._view.set_suggestions([], {})
+        self._owners, self._pending, self._glanced = None, [], []
+        self._view.set_suggestions([])
         if not self.enabled or self._view.document_id is None:
             self._searching = False
             return
         self._searching = True
         gen, doc_id = self._generation, self._view.document_id
-        future = self._pool.submit(
+        future = self._future = self._pool.submit(
             _search, self._matcher, self._store.alias_entries(), self._view.text
         )
         future.doc_id = doc_id
         future.add_done_callback(lambda f, g=gen: self._searched.emit(g, f))
+        if self._painted_doc == doc_id:
+            self._glance()  # at once: no frame without the suggestions on screen
+
+    def _glance(self) -> None:
+        """The names on screen, while the whole document is being searched."""
+        view = self._view
+        if not (self._searching and self.enabled and view.document_id is not None):
+            return
+        start, end = view.visible_range()
+        if any(a <= start and end <= b for a, b in self._glanced):
+            return
+        self._glanced.append((start, end))
+        if self._matcher is None:  # the worker builds its own meanwhile; this one is kept
+            self._matcher = AliasMatcher(self._store.alias_entries())
+        found = find_between(self._matcher, view.text, start, end)
+        rejected = self._store.rejected_suggestions(view.document_id)
+        view.update_suggestions([], suggestions(found, self._annotated(found), rejected))
 
     def _on_searched(self, generation: int, future: Future) -> None:
-        if generation != self._generation or not self.enabled:
-            return  # another document, or the registry changed meanwhile: a newer search runs
+        if generation != self._generation or not self._searching or not self.enabled:
+            return  # another document, the registry changed meanwhile, or taken already
         self._searching = False
         if future.cancelled() or future.exception() is not None:
             if future.exception() is not None:
@@ -150,96 +184,11 @@ class SuggestionController(QObject):
         self._prepared = (future.doc_id, prepared)
         self.refresh()
 
-    def ready(self) -> bool:
-        """The open document's first search is done (or there is nothing to search)."""
-        return not self._searching
-
-    def _registry_changed(self) -> None:
-        """Rename, merge, split, delete: the names found stay where they are, only who they name
-        changes. So the occurrences already found are handed to their new owners and only names
-        new to the registry are looked for, which a test checks against a fresh search after
-        every kind of edit."""
-        self._matcher = None
-        if not self.enabled or self._view.document_id is None or self._owners is None:
-            self._find()  # nothing found yet to hand over (or a search runs): search afresh
-            return
-        owners = self._owner_map()
-        if owners.keys() == self._owners.keys():
-            self._hand_over(owners)
-            return
-        kept = follow_owners(self._all, owners, self._fold)
-        added = [e for k, e in owners.items() if k not in self._owners]
-        self._owners = owners
-        text, probe = self._text(), AliasMatcher(())
-        new = [o for e in added for o in probe.find_alias(text, e, overlapping=True)]
-        self._all = sorted(kept + new, key=_ORDER)
-        self._found = leftmost_longest(self._all)
-        self.refresh()
-
-    def _hand_over(self, owners: dict) -> None:
-        """The same names with other owners (merge, split, a rename within one folded name, and
-        their undo): no occurrence moves and leftmost-longest keeps its choice (`hand_over`), and
-        no annotation moved (that has its own signal). So only a suggestion whose owner changed,
-        or whose span was rejected or unrejected, can appear or vanish: only those are filtered
-        again. Merging 10,000 mentions into 10,000 in one open 1 MB article, push to settled:
-        214 ms with the full filter, 138 ms this way (bench/bench_merge.py)."""
-        moved, self._owners = moved_owners(self._owners, owners), owners
-        doc_id = self._view.document_id
-        rejected = self._store.rejected_suggestions(doc_id)
-        touched = {(s, e) for s, e, _ in rejected ^ self._rejected}
-        self._rejected = rejected
-        self._all, self._found, again = hand_over(self._all, self._found, moved, touched)
-        stay = [
-            o for o in self._view.suggestions.items
-            if (o.entity_id, o.alias) not in moved and (o.start, o.end) not in touched
-        ]  # fmt: skip
-        came = suggestions(again, self._annotated(again), rejected)
-        shown = sorted(stay + came, key=_ORDER)
-        self._view.set_suggestions(shown, self._names(shown))
-
-    def _fold(self, alias: str) -> str:
-        key = self._folded.get(alias)
-        if key is None:
-            key = self._folded[alias] = normalize(alias)
-        return key
-
-    def _owner_map(self) -> dict:
-        """(tag type, normalized name) → the entry a matcher would report (lowest entity id)."""
-        return owners_of(self._store.alias_entries(), self._fold)
-
-    def _aliases_added(self, entries: list) -> None:
-        """New names (a tag taught a spelling, or the analyst added an alias): looked for on
-        their own, after the tag itself is done and painted."""
-        self._matcher = None  # the full matcher is rebuilt lazily, for the next document
-        self._pending.extend(entries)
-        self._added_timer.start()
-
-    def _look_for_pending(self) -> None:
-        if self._searching:
-            self._find()  # the running search may predate these names: search afresh
-            return
-        entries, self._pending = self._pending, []
-        if not entries or not self.enabled or self._view.document_id is None:
-            return
-        if self._owners is not None:  # names the occurrences were already searched for are skipped
-            fresh = [e for e in entries if (e.tag_type_id, self._fold(e.alias)) not in self._owners]
-            for e in fresh:
-                self._owners.setdefault((e.tag_type_id, self._fold(e.alias)), e)
-            entries = fresh
-        text, probe = self._text(), AliasMatcher(())
-        new = [o for e in entries for o in probe.find_alias(text, e, overlapping=True)]
-        if not new:
-            return
-        self._all = add_occurrences(self._all, sorted(new, key=_ORDER))
-        before = set(self._found)
-        self._found = leftmost_longest(self._all)
-        after = set(self._found)
-        gone, came = before - after, sorted(after - before, key=_ORDER)
-        doc_id = self._view.document_id
-        rejected = self._store.rejected_suggestions(doc_id) if came else set()
-        came = [o for o in suggestions(came, self._annotated(came), rejected)]
-        names = {o.entity_id: self._name(o.entity_id) for o in came}
-        self._view.update_suggestions(list(gone), came, names)
+    def _finish_search(self) -> None:
+        """Wait for the whole search (a fraction of a second at most) and take it over now."""
+        if self._searching and self._future is not None:
+            self._future.result()
+            self._on_searched(self._generation, self._future)
 
     def _annotated(self, occurrences) -> list[tuple[int, int, int]]:
         """(start, end, tag type) of the annotations around these occurrences: from the view's
@@ -254,24 +203,20 @@ class SuggestionController(QObject):
                     out.append((o.start, o.end, tag_type))  # overlaps: enough to drop it
         return out
 
-    def _name(self, entity_id: int) -> str:
-        entity = self._store.entity(entity_id)
-        return entity.name if entity else "?"
-
     def refresh(self) -> None:
         """Drop what is tagged or rejected now; cheap, so it runs after every tag and undo."""
         doc_id = self._view.document_id
         if not self.enabled or doc_id is None:
-            self._view.set_suggestions([], {})
+            self._view.set_suggestions([])
+            return
+        if self._searching:  # a tag, an undo or a rejection meanwhile: look at the screen again
+            self._view.set_suggestions([])
+            self._glanced = []
+            self._glance()
             return
         annotated = [(s, e, t) for _id, s, e, t in self._store.spans(doc_id)]
         self._rejected = self._store.rejected_suggestions(doc_id)
-        shown = suggestions(self._found, annotated, self._rejected)
-        self._view.set_suggestions(shown, self._names(shown))
-
-    def _names(self, shown: list[Occurrence]) -> dict[int, str]:
-        """Canonical names of the entities offered, for the tooltips: one query."""
-        return {e.id: e.name for e in self._store.entities()} if shown else {}
+        self._view.set_suggestions(suggestions(self._found, annotated, self._rejected))
 
     def _tagged(self, annotations: list) -> None:
         """A tag hides the suggestions it covers at once, without asking the database and
@@ -284,8 +229,7 @@ class SuggestionController(QObject):
             for o in self._view.suggestions_over(a.start, a.end)
             if o.tag_type_id == a.tag_type_id
         ]
-        if covered:
-            self._view.update_suggestions(covered, [], {})
+        self._view.update_suggestions(covered, [])
 
     def shown(self) -> list[Occurrence]:
         return list(self._view.suggestions.items)
@@ -310,7 +254,9 @@ class SuggestionController(QObject):
         self._view.step_suggestion()
 
     def accept_all(self) -> int:
-        """Every suggestion shown in this document, as one undoable step."""
+        """Every suggestion in this document, as one undoable step: the whole search first, if
+        only what is on screen has been searched yet."""
+        self._finish_search()
         items = self.shown()
         if items:
             self._stack.push(AddAnnotations(

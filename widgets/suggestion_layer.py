@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
+from app.interchange import collector_paused
 from widgets.span_index import Span, SpanIndex
 
 SUGGESTION_ALPHA = 22  # a faint wash, a third of a real highlight's
@@ -31,7 +32,9 @@ class SuggestionLayer:
         self.index = SpanIndex()
         self._items: dict[str, object] = {}  # key → Occurrence-like (start, end, entity_id, …)
         self.current: str | None = None  # key of the suggestion being considered
-        self._names: dict[int, str] = {}  # entity id → canonical name, for tooltips
+        # Entity id → canonical name, asked only for a tooltip or an accepted suggestion: naming
+        # 13,000 suggestions up front cost a query of the whole registry (~20 ms).
+        self.name_of: Callable[[int], str | None] = lambda _entity_id: None
 
     def __len__(self) -> int:
         return len(self._items)
@@ -41,18 +44,17 @@ class SuggestionLayer:
         """In start order (longest first at one start), as Tab visits them."""
         return [self._items[k] for k in self.index.keys()]  # noqa: SIM118 (not a dict)
 
-    def set(self, items: Sequence, names: dict[int, str], to_utf16: Callable[[int], int]) -> None:
+    @collector_paused()  # ~13,000 new spans: the collector would scan them again and again
+    def set(self, items: Sequence, to_utf16: Callable[[int], int]) -> None:
         """`items` in start order, code-point offsets; the current one is kept when still there."""
         self._items = {key_of(o): o for o in items}
-        self._names = names
         self.index.reset(
             [Span(to_utf16(o.start), to_utf16(o.end), key_of(o), o.tag_type_id) for o in items],
         )
         if self.current not in self._items:
             self.current = None
 
-    def update(self, removed: Sequence, added: Sequence, names: dict[int, str],
-               to_utf16: Callable[[int], int]) -> None:  # fmt: skip
+    def update(self, removed: Sequence, added: Sequence, to_utf16: Callable[[int], int]) -> None:
         for o in removed:
             key = key_of(o)
             if self._items.pop(key, None) is not None:
@@ -62,7 +64,6 @@ class SuggestionLayer:
             if key not in self._items:
                 self._items[key] = o
                 self.index.add(Span(to_utf16(o.start), to_utf16(o.end), key, o.tag_type_id))
-        self._names.update(names)
         if self.current not in self._items:
             self.current = None
 
@@ -70,7 +71,7 @@ class SuggestionLayer:
         return [self._items[s.key] for s in self.index.overlapping(start_u16, end_u16)]
 
     def clear(self) -> None:
-        self.set([], {}, lambda cp: cp)
+        self.set([], lambda cp: cp)
 
     def current_item(self):
         return self._items.get(self.current) if self.current is not None else None
@@ -92,7 +93,7 @@ class SuggestionLayer:
         return self._items[self.current]
 
     def name(self, entity_id: int) -> str:
-        return self._names.get(entity_id, "?")
+        return self.name_of(entity_id) or "?"
 
     def tips_at(self, u16: int, type_names: dict[int, str]) -> list[str]:
         tips = []
