@@ -118,3 +118,29 @@ def test_accept_all_mid_search_takes_every_suggestion_of_the_document(window, qt
     assert w.suggesting.accept_all() == everything
     assert len(w.view.annotation_ids()) == before + everything
     qtbot.waitUntil(lambda: w.suggesting.shown() == [])
+
+
+def test_a_name_taught_mid_search_is_looked_for_when_the_search_lands(window, qtbot, gate):
+    """Tagging while the document is searched neither restarts the search nor loses the name:
+    its other mentions are offered once the search is in."""
+    from app.alias_match import AliasMatcher, prepare, suggestions
+
+    w = window
+    reopen_mid_search(w, qtbot)
+    running = w.suggesting._future
+    text, doc = w.view.text, w.view.document_id
+    at = text.index("Northern Front")
+    w.undo_stack.push(AddAnnotations(w.store, [
+        new_annotation(text, doc, at, at + 14, ACTOR, entity="Northern Front", annotator="t")
+    ]))  # fmt: skip
+    qtbot.wait(20)
+    assert w.suggesting._future is running and not w.suggesting.ready()
+    gate.set()
+    qtbot.waitUntil(w.suggesting.ready)
+    qtbot.waitUntil(lambda: not w.suggesting._added_timer.isActive())
+    s = w.store
+    found = AliasMatcher(s.alias_entries()).find(prepare(text))
+    fresh = suggestions(found, [(a, b, t) for _i, a, b, t in s.spans(doc)], set())
+    offered = [(o.start, o.end, o.entity_id) for o in w.suggesting.shown()]
+    assert offered == [(o.start, o.end, o.entity_id) for o in fresh]
+    assert sum(text[a:b] == "Northern Front" for a, b, _e in offered) == 79

@@ -156,6 +156,7 @@ def test_after_every_registry_edit_the_suggestions_equal_a_fresh_search(window, 
     w.suggesting._hand_over = lambda owners: (handed.append(1), real(owners))
 
     def check():
+        qtbot.waitUntil(w.suggesting.ready)
         qtbot.waitUntil(lambda: not w.suggesting._added_timer.isActive())
         qtbot.waitUntil(lambda: not w.suggesting._timer.isActive())
         fresh = AliasMatcher(s.alias_entries()).find(prepare(w.view.text), overlapping=True)

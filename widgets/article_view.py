@@ -161,12 +161,14 @@ class ArticleView(QPlainTextEdit):
 
     def set_suggestions(self, items) -> None:
         """Occurrences (code points, start order) to offer."""
-        self.suggestions.set(items, self._map.to_utf16)
+        self.suggestions.set(items, None if self._map.identity else self._map.to_utf16)
         self.viewport().update()
 
     def update_suggestions(self, removed, added) -> None:
         if removed or added:
-            self.suggestions.update(removed, added, self._map.to_utf16)
+            self.suggestions.update(
+                removed, added, None if self._map.identity else self._map.to_utf16
+            )
             self.viewport().update()
 
     def visible_range(self) -> tuple[int, int]:

@@ -183,6 +183,9 @@ class SuggestionController(RegistryFollower, QObject):
         self._matcher, prepared, self._all, self._found, self._owners = future.result()
         self._prepared = (future.doc_id, prepared)
         self.refresh()
+        if self._pending:  # names added while it ran (a tag taught a spelling): theirs now
+            self._matcher = None  # built before them: rebuilt for the next document
+            self._look_for_pending()
 
     def _finish_search(self) -> None:
         """Wait for the whole search (a fraction of a second at most) and take it over now."""

@@ -92,8 +92,7 @@ class RegistryFollower:
 
     def _look_for_pending(self) -> None:
         if self._searching:
-            self._find()  # the running search may predate these names: search afresh
-            return
+            return  # the names wait: looked for alone when the search lands (`_on_searched`)
         entries, self._pending = self._pending, []
         if not entries or not self.enabled or self._view.document_id is None:
             return
