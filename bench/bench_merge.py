@@ -84,7 +84,12 @@ def run_once(app, source: Path) -> tuple[float, float, float, int]:
     keep = store.entity_id(ACTOR, "Abu Mohammad al-Jolani")
     gone = store.entity_id(ACTOR, "Jolani")
     window.open_document(store.document_summaries()[0].id)
+    deadline = time.perf_counter() + 20
+    while not window.suggesting.ready() and time.perf_counter() < deadline:  # a settled window
+        app.processEvents()
+        time.sleep(0.001)
     for _ in range(5):
+        time.sleep(0.01)
         app.processEvents()
     window.counts.refresh()
     before = window.counts.refresh_count
