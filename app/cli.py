@@ -158,9 +158,22 @@ def _tag(args: argparse.Namespace) -> int:
             annotator=(args.annotator or "").strip() or _default_annotator(),
         )
         with db.atomic():
-            repository.insert_annotations(db, [ann])
+            insert_teaching_aliases(db, [ann])
     print(ann.id)
     return 0
+
+
+def insert_teaching_aliases(db, annotations) -> None:
+    """Inside the caller's transaction: the tags, and the names they teach the registry, by the
+    window's own rule (`app/alias_collect.py`)."""
+    from app.alias_collect import alias_index, names_taught  # the matcher's C extension, lazily
+
+    repository.insert_annotations(db, annotations)
+    index = alias_index(repository.entities.all_aliases(db))
+    _taught, rows = names_taught(
+        annotations, index, lambda t, name: repository.entities.find_entity(db, t, name)
+    )
+    repository.entities.add_alias_rows(db, rows)
 
 
 def _entity(args: argparse.Namespace, tag, grade: Grade, quote: str) -> str:

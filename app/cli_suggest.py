@@ -11,7 +11,13 @@ import argparse
 import json
 
 from app.alias_match import AliasEntry, AliasMatcher, prepare, suggestions
-from app.cli import CliError, _default_annotator, _project, _require_document
+from app.cli import (
+    CliError,
+    _default_annotator,
+    _project,
+    _require_document,
+    insert_teaching_aliases,
+)
 from app.offsets import new_annotation
 from db import repository
 
@@ -63,7 +69,7 @@ def _suggest(args: argparse.Namespace) -> int:
                 for o in found
             ]
             with db.atomic():
-                repository.insert_annotations(db, made)
+                insert_teaching_aliases(db, made)
             for ann in made:
                 print(ann.id)
             return 0

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from app.alias_collect import AliasIndex, alias_index, names_taught
 from app.alias_match import AliasEntry, normalize
 from app.model import Annotation, Entity, EntitySnapshot
 from db import repository as repo
@@ -83,12 +84,9 @@ class EntityStoreMixin:
     def rejected_suggestions(self, document_id: int) -> set[tuple[int, int, int]]:
         return repo.entities.rejected_suggestions(self.db, document_id)
 
-    def _aliases(self) -> dict[tuple[int, str], int]:
+    def _aliases(self) -> AliasIndex:
         if self._alias_index is None:
-            index: dict[tuple[int, str], int] = {}
-            for eid, tid, alias in sorted(repo.entities.all_aliases(self.db)):
-                index.setdefault((tid, normalize(alias)), eid)
-            self._alias_index = index
+            self._alias_index = alias_index(repo.entities.all_aliases(self.db))
         return self._alias_index
 
     def _registry_changed(self) -> None:
@@ -101,26 +99,12 @@ class EntityStoreMixin:
     # ------------------------------------------------------------ aliases from tagging
 
     def _collect_aliases(self, db, annotations: Sequence[Annotation]) -> list[AliasEntry]:
-        """Inside the tagging transaction: a quote tagged as an entity becomes one of its aliases,
-        unless that form is already known for the tag type (its own name, or another's alias)."""
-        index, added = self._aliases(), []
-        for a in annotations:
-            if not a.entity:
-                continue
-            forms = [(a.entity, normalize(a.entity))]
-            quote = " ".join(a.quote.split())
-            forms.append((quote, normalize(quote)))
-            if all((a.tag_type_id, key) in index or not key for _, key in forms):
-                continue
-            eid = repo.entities.find_entity(db, a.tag_type_id, a.entity)
-            for form, key in forms:
-                if eid is None or not key or (a.tag_type_id, key) in index:
-                    continue
-                index[(a.tag_type_id, key)] = eid
-                if form != a.entity:
-                    repo.entities.add_aliases(db, eid, [form])
-                added.append(AliasEntry(eid, a.tag_type_id, form))
-        return added
+        """Inside the tagging transaction: the names these tags teach (`app/alias_collect.py`)."""
+        taught, rows = names_taught(
+            annotations, self._aliases(), lambda t, name: repo.entities.find_entity(db, t, name)
+        )
+        repo.entities.add_alias_rows(db, rows)
+        return taught
 
     # ------------------------------------------------------------ registry edits
 

@@ -122,9 +122,13 @@ def rename_entity(db: Database, entity_id: int, name: str) -> None:
 
 
 def add_aliases(db: Database, entity_id: int, aliases: Iterable[str]) -> None:
+    add_alias_rows(db, [(entity_id, a) for a in aliases])
+
+
+def add_alias_rows(db: Database, rows: Iterable[tuple[int, str]]) -> None:
+    """(entity id, alias) rows, as tagging teaches them; those already there are kept."""
     db.conn.executemany(
-        "INSERT OR IGNORE INTO entity_aliases (entity_id, alias) VALUES (?, ?)",
-        [(entity_id, a) for a in aliases],
+        "INSERT OR IGNORE INTO entity_aliases (entity_id, alias) VALUES (?, ?)", list(rows)
     )
 
 

@@ -83,3 +83,29 @@ def test_an_unknown_document_is_one_line_and_writes_nothing(project, capsys):
     code, _, err = run(capsys, "suggest", "9", "--accept-all", "--db", str(project))
     assert code == 1 and "no document 9" in err and err.count("\n") == 1
     assert project.read_bytes() == before
+
+
+def test_tags_from_the_shell_teach_aliases_as_the_window_does(project, capsys):
+    """A quote tagged as an entity under another name becomes one of its aliases (the window's
+    rule, app/alias_collect.py), from `loupe tag` and from `loupe suggest --accept-all`; and the
+    new alias is then suggested like any name."""
+    at = TEXT.index("al-Julani")
+    code, _, _ = run(capsys, "tag", "1", str(at), str(at + 9), "Actor", "--entity", "Jolani",
+                     "--db", str(project))  # fmt: skip
+    assert code == 0
+    db = open_db(project)
+    try:
+        (jolani,) = [e for e in repository.entities.list_entities(db) if e.name == "Jolani"]
+        assert jolani.aliases == ("al-Julani",)
+    finally:
+        db.close()
+    code, out, _ = run(capsys, "entities", "--json", "--db", str(project))
+    assert {"al-Julani"} <= set(next(e for e in json.loads(out) if e["name"] == "Jolani")["aliases"])
+    # Accepting "JOLANI" teaches nothing new: it is the name's own form, case aside.
+    code, _, _ = run(capsys, "suggest", "1", "--accept-all", "--db", str(project))
+    db = open_db(project)
+    try:
+        (jolani,) = [e for e in repository.entities.list_entities(db) if e.name == "Jolani"]
+        assert jolani.aliases == ("al-Julani",) and jolani.mentions == 4
+    finally:
+        db.close()
