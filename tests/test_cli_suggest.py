@@ -100,7 +100,8 @@ def test_tags_from_the_shell_teach_aliases_as_the_window_does(project, capsys):
     finally:
         db.close()
     code, out, _ = run(capsys, "entities", "--json", "--db", str(project))
-    assert {"al-Julani"} <= set(next(e for e in json.loads(out) if e["name"] == "Jolani")["aliases"])
+    listed = next(e for e in json.loads(out) if e["name"] == "Jolani")
+    assert "al-Julani" in listed["aliases"]
     # Accepting "JOLANI" teaches nothing new: it is the name's own form, case aside.
     code, _, _ = run(capsys, "suggest", "1", "--accept-all", "--db", str(project))
     db = open_db(project)
