@@ -66,6 +66,9 @@ def build_window(db, project_path: str, settings, save_settings, *, first_run_sa
     window.open_document(
         int(last) if last.isdigit() and int(last) in ids else (ids[0] if ids else None)
     )
+    from widgets.draft_recovery import offer_recovered_drafts
+
+    offer_recovered_drafts(window)  # typing a crash interrupted (widgets/drafts.py)
     return window
 
 
@@ -96,10 +99,23 @@ class ProjectSession:
         old, self.window = self.window, window
         window.show()
         if old is not None:
-            old.close()
-            old.store.db.close()
-            old.deleteLater()
+            self._close(old)
         return True
+
+    def close(self) -> None:
+        """At quit, once the event loop has ended."""
+        if self.window is not None:
+            self._close(self.window)
+            self.window = None
+
+    @staticmethod
+    def _close(window) -> None:
+        """The window, then its project, checkpointed so no deleted text stays in its -wal."""
+        from db.connection import close_db
+
+        window.close()
+        close_db(window.store.db)
+        window.deleteLater()
 
 
 def _install_error_dialog() -> None:
@@ -110,9 +126,11 @@ def _install_error_dialog() -> None:
 
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from db.connection import explain
+
     def hook(kind, value, tb) -> None:
         traceback.print_exception(kind, value, tb)
-        text = str(value).split("): ", 1)[-1] if "Python override" in str(value) else str(value)
+        text = explain(value)  # plain words: "the disk is full; free some space, then try again"
         QMessageBox.warning(
             QApplication.activeWindow(),
             "Loupe",
@@ -153,7 +171,12 @@ def run_gui(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     session = start_gui(argv)
-    return QApplication.instance().exec() if session is not None else 2
+    if session is None:
+        return 2
+    try:
+        return QApplication.instance().exec()
+    finally:
+        session.close()
 
 
 if __name__ == "__main__":

@@ -18,12 +18,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from app.articles import ArticleError, read_article
-from app.formats.csv_export import GUARD_LEADING, write_csv_file
+from app.formats.csv_export import GUARD_LEADING, GUARD_SKIPPED, write_csv_file
 from app.model import CREDIBILITY_KIND, Grade
 from app.offsets import SpanError, check_span, new_annotation
 from app.user_settings import UserSettings, default_config_path, default_db_path, os_user_name
 from db import repository
-from db.connection import DatabaseOpenError, open_db
+from db.connection import DatabaseOpenError, explain, open_db, write_transaction
 
 COMMANDS = (
     "add", "tag", "counts", "export-csv", "export-w3c", "import", "agreement", "suggest",
@@ -50,8 +50,10 @@ def main(argv: list[str]) -> int:
         print(f"loupe {args.command}: {exc}", file=sys.stderr)
         return exc.status
     except sqlite3.Error as exc:  # e.g. the project stayed locked by another Loupe past the timeout
-        msg = f"the project database reported an error ({exc}); nothing was changed. Try again."
-        print(f"loupe {args.command}: {msg}", file=sys.stderr)
+        plain = explain(exc)  # plain words: "the disk is full; free some space, then try again"
+        if plain == str(exc):  # none for this one: say where it came from
+            plain = f"the project database reported an error ({exc}); try again"
+        print(f"loupe {args.command}: nothing was changed: {plain}.", file=sys.stderr)
         return 1
 
 
@@ -106,7 +108,7 @@ def _add(args: argparse.Namespace) -> int:
     except ArticleError as exc:
         raise CliError(f"{exc} Nothing was added.") from None
     lines, notices = [], []
-    with _project(args, create=True) as db, db.atomic():
+    with _project(args, create=True) as db, write_transaction(db):
         added: dict[str, tuple[int, str]] = {}  # the same text twice in one command
         for name, doc in docs:
             known = added.get(doc.text_sha256)
@@ -157,7 +159,7 @@ def _tag(args: argparse.Namespace) -> int:
             note=args.note,
             annotator=(args.annotator or "").strip() or _default_annotator(),
         )
-        with db.atomic():
+        with write_transaction(db):
             insert_teaching_aliases(db, [ann])
     print(ann.id)
     return 0
@@ -244,7 +246,7 @@ def _pad(text: str, width: int) -> str:
 def export_csv(db, path: str | Path, document_id: int | None = None) -> int:
     """The one CSV export (CLI and, later, the window): cells are neutralised in SQL, so writing
     is a C loop; the file appears whole or not at all. Returns the number of annotations."""
-    rows = repository.export_rows(db, document_id, GUARD_LEADING)
+    rows = repository.export_rows(db, document_id, GUARD_LEADING, GUARD_SKIPPED)
     return write_csv_file(rows, path, guarded=True)
 
 

@@ -75,10 +75,13 @@ def _export_w3c(args: argparse.Namespace) -> int:
         ]  # fmt: skip
         types = {t.id: t for t in repository.list_tag_types(db)}
         used = {a.document_id for a in annotations} if args.annotator else set(ids)
-        w3c.write_file(
-            out, [d for d in documents if d.id in used], annotations, types,
-            creator=args.annotator or "", embed_text=not args.no_text,
-        )  # fmt: skip
+        try:
+            w3c.write_file(
+                out, [d for d in documents if d.id in used], annotations, types,
+                creator=args.annotator or "", embed_text=not args.no_text,
+            )  # fmt: skip
+        except OSError as exc:  # a full disk, a folder gone read-only: one line, not a traceback
+            raise CliError(f"cannot write {out} ({exc.strerror or exc}); nothing written.") from exc
     print(f"{len(annotations)} annotations → {out}", file=sys.stderr)
     return 0
 
@@ -120,7 +123,7 @@ def _import(args: argparse.Namespace) -> int:
                                layer_name=name)  # fmt: skip
         except ImportProblem as exc:
             raise CliError(str(exc)) from None
-        with db.atomic():
+        with repository.write_transaction(db):
             repository.import_layer(db, plan.layer, plan.new_documents, plan.rows)
     print(plan.report())
     return 0

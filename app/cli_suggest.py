@@ -68,7 +68,7 @@ def _suggest(args: argparse.Namespace) -> int:
                 )  # fmt: skip
                 for o in found
             ]
-            with db.atomic():
+            with repository.write_transaction(db):
                 insert_teaching_aliases(db, made)
             for ann in made:
                 print(ann.id)

@@ -6,26 +6,63 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.model import Annotation, Document, TagType
 from app.store import Store
+from app.store_steps import CreatedRows
+
+_SKIP_REDO = "_loupe_skip_redo"  # set by `step`: this redo was done already, or never happened
+_DONE_ONCE = "_loupe_done_once"
 
 
 def _dropped_if_failed(redo: Callable[[QUndoCommand], None]) -> Callable[[QUndoCommand], None]:
     """A redo that raises marks its command obsolete, so QUndoStack.push does not keep it: a failed
     edit left on the stack would make the next Ctrl+Z undo something that never happened (for a
-    duplicate AddAnnotations, delete the annotation that was already there)."""
+    duplicate AddAnnotations, delete the annotation that was already there). Only its first run
+    (the push) does that: a redo from Edit ▸ Redo that fails keeps its place (see `step`)."""
 
     @functools.wraps(redo)
     def guarded(self: QUndoCommand) -> None:
+        if getattr(self, _SKIP_REDO, False):
+            setattr(self, _SKIP_REDO, False)
+            return
         try:
             redo(self)
         except BaseException:
-            self.setObsolete(True)
+            if not getattr(self, _DONE_ONCE, False):
+                self.setObsolete(True)
             raise
+        setattr(self, _DONE_ONCE, True)
 
+    guarded.steps_safely = True
     return guarded
+
+
+def step(stack: QUndoStack, *, forward: bool) -> None:
+    """Edit ▸ Undo and Redo. QUndoStack moves its index even when the command's undo or redo raised
+    (its transaction rolled back: a full disk, a failing drive), so the history would claim a step
+    the project never took, and the next Ctrl+Z would undo the wrong one. Here a step that fails
+    leaves the history where it was, ready to be tried again; the error goes on to the caller."""
+    index = stack.index()
+    if not (stack.canRedo() if forward else stack.canUndo()):
+        return
+    command = stack.command(index if forward else index - 1)
+    if not getattr(type(command).redo, "steps_safely", False):  # a macro: Qt's own behaviour
+        stack.redo() if forward else stack.undo()
+        return
+    if forward:
+        command.redo()  # a failure raises here, before the stack moved
+        setattr(command, _SKIP_REDO, True)
+        stack.redo()  # only moves the index
+        return
+    try:
+        stack.undo()
+    except BaseException:
+        if stack.index() == index - 1:
+            setattr(command, _SKIP_REDO, True)
+            stack.setIndex(index)  # back where it was, without writing anything
+        raise
 
 
 class AddAnnotations(QUndoCommand):
@@ -35,13 +72,14 @@ class AddAnnotations(QUndoCommand):
             text or (f"Tag “{annotations[0].quote[:30]}”" if n == 1 else f"Add {n} tags")
         )
         self._store, self._annotations = store, list(annotations)
+        self._made = CreatedRows()  # entities and aliases these tags create: undo takes them away
 
     @_dropped_if_failed
     def redo(self) -> None:
-        self._store.add_annotations(self._annotations)
+        self._store.add_annotations(self._annotations, self._made)
 
     def undo(self) -> None:
-        self._store.remove_annotations(self._annotations)
+        self._store.remove_annotations(self._annotations, forget=self._made)
 
 
 class RemoveAnnotations(QUndoCommand):
@@ -57,20 +95,23 @@ class RemoveAnnotations(QUndoCommand):
         self._store.remove_annotations(self._annotations)
 
     def undo(self) -> None:
-        self._store.add_annotations(self._annotations)
+        self._store.add_annotations(self._annotations, CreatedRows.restoring())
 
 
 class EditAnnotation(QUndoCommand):
     def __init__(self, store: Store, old: Annotation, new: Annotation, text: str) -> None:
         super().__init__(text)
         self._store, self._old, self._new = store, old, new
+        self._made = CreatedRows()
 
     @_dropped_if_failed
     def redo(self) -> None:
-        self._store.update_annotation(self._old, self._new)
+        self._store.update_annotation(self._old, self._new, self._made)
 
     def undo(self) -> None:
-        self._store.update_annotation(self._new, self._old)
+        self._store.update_annotation(
+            self._new, self._old, CreatedRows.restoring(), forget=self._made
+        )
 
 
 class AddDocuments(QUndoCommand):
@@ -81,27 +122,29 @@ class AddDocuments(QUndoCommand):
         super().__init__(f"Open “{documents[0].title[:30]}”" if n == 1 else f"Open {n} documents")
         self._store, self._documents = store, list(documents)
         self.added: list[Document] = []
+        self._made = CreatedRows()  # the sources they name that were not there
 
     @_dropped_if_failed
     def redo(self) -> None:
         # Re-adding keeps the original ids, so annotations redone later still point at them.
-        self.added = self._store.add_documents(self.added or self._documents)
+        self.added = self._store.add_documents(self.added or self._documents, self._made)
 
     def undo(self) -> None:
-        self._store.remove_documents([d.id for d in self.added])
+        self._store.remove_documents([d.id for d in self.added], forget=self._made)
 
 
 class EditDocument(QUndoCommand):
     def __init__(self, store: Store, old: Document, new: Document) -> None:
         super().__init__(f"Edit properties of “{new.title[:30]}”")
         self._store, self._old, self._new = store, old, new
+        self._made = CreatedRows()  # a source named for the first time
 
     @_dropped_if_failed
     def redo(self) -> None:
-        self._store.update_document(self._new)
+        self._store.update_document(self._new, self._made)
 
     def undo(self) -> None:
-        self._store.update_document(self._old)
+        self._store.update_document(self._old, CreatedRows.restoring(), forget=self._made)
 
 
 class AddTagType(QUndoCommand):
@@ -157,6 +200,7 @@ class ImportColleagueFile(QUndoCommand):
         super().__init__(f"Import {plan.layer.source_file} as “{plan.layer.name}”")
         self._store, self._plan, self._progress = store, plan, progress
         self.added: list[Document] = []
+        self._made = CreatedRows()  # sources of the documents the file brought
 
     @_dropped_if_failed
     def redo(self) -> None:
@@ -164,10 +208,11 @@ class ImportColleagueFile(QUndoCommand):
 
         plan = replace(self._plan, new_documents=tuple(self.added)) if self.added else self._plan
         progress, self._progress = self._progress, None
-        self.added = self._store.apply_import(plan, progress)
+        self.added = self._store.apply_import(plan, progress, self._made)
 
     def undo(self) -> None:
-        self._store.remove_import(self._plan.layer.name, [d.id for d in self.added])
+        ids = [d.id for d in self.added]
+        self._store.remove_import(self._plan.layer.name, ids, forget=self._made)
 
 
 class ReviewDecision(QUndoCommand):
@@ -181,16 +226,18 @@ class ReviewDecision(QUndoCommand):
         self._store, self._layer = store, layer
         self._theirs, self._own = list(theirs), list(own)
         self._add, self._remove = list(add), list(remove)
+        self._made = CreatedRows()
 
     @_dropped_if_failed
     def redo(self) -> None:
         self._store.decide(
             self._layer, [(i, new) for i, new, _ in self._theirs],
-            [(i, new) for i, new, _ in self._own], self._add, self._remove,
+            [(i, new) for i, new, _ in self._own], self._add, self._remove, made=self._made,
         )  # fmt: skip
 
     def undo(self) -> None:
         self._store.decide(
             self._layer, [(i, old) for i, _, old in self._theirs],
             [(i, old) for i, _, old in self._own], self._remove, self._add,
+            made=CreatedRows.restoring(), forget=self._made,
         )  # fmt: skip

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import contextmanager
+from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 from sqlite_utils import Database
@@ -18,12 +19,14 @@ from app.formats import csv_export
 from app.interchange import ForeignFile, Progress
 from app.model import Annotation, Document, DocumentSummary, EntityCount, GradeCount, TagType
 from app.review_import import ImportPlan, LocalDocumentRef
+from app.store_drafts import DraftStoreMixin
 from app.store_entities import EntityStoreMixin
 from app.store_sources import SourceStoreMixin
+from app.store_steps import CreatedRows, StepRecordMixin
 from db import repository as repo
 
 
-class Store(EntityStoreMixin, SourceStoreMixin, QObject):
+class Store(EntityStoreMixin, SourceStoreMixin, DraftStoreMixin, StepRecordMixin, QObject):
     # Past tense: each is emitted after COMMIT.
     annotations_added = Signal(list)  # list[Annotation]
     annotations_removed = Signal(list)  # list[Annotation]
@@ -45,13 +48,13 @@ class Store(EntityStoreMixin, SourceStoreMixin, QObject):
         super().__init__(parent)
         self.db = db
         self._tag_types: list[TagType] | None = None
-        # Names offered by the tag popup, per tag type. Entities are never deleted except with
-        # their type, so the cache only ever grows by what this store itself writes.
+        # Names offered by the tag popup, per tag type. It grows by what this store writes; an
+        # edit that takes entities away (a registry edit, an undo) clears it.
         self._entity_names: dict[int, list[str]] = {}
 
     @contextmanager
     def _transaction(self):
-        with self.db.atomic():
+        with repo.write_transaction(self.db):  # BEGIN IMMEDIATE: see db/connection.py
             yield self.db
 
     # ------------------------------------------------------------ reads
@@ -117,48 +120,80 @@ class Store(EntityStoreMixin, SourceStoreMixin, QObject):
 
     # ------------------------------------------------------------ annotations
 
-    def add_annotations(self, annotations: Sequence[Annotation]) -> None:
+    # An undoable step passes `made` (its `CreatedRows`: recorded at its first run, put back
+    # by its redo) and its undo passes them as `forget`, so undo removes exactly what it created.
+
+    def add_annotations(
+        self, annotations: Sequence[Annotation], made: CreatedRows | None = None
+    ) -> None:
         self._aliases()  # known before the insert names any new entity
         with self._transaction() as db:
-            repo.insert_annotations(db, annotations)
-            aliases = self._collect_aliases(db, annotations)
+            write = partial(repo.insert_annotations, db, annotations)
+            _, aliases, created = self._write_step(db, made, write, annotations)
+        self._step_written(made, created)
         self._remember_entities(annotations)
         self.annotations_added.emit(list(annotations))
         if aliases:
             self.aliases_added.emit(aliases)
 
-    def remove_annotations(self, annotations: Sequence[Annotation]) -> None:
+    def remove_annotations(
+        self, annotations: Sequence[Annotation], forget: CreatedRows | None = None
+    ) -> None:
         with self._transaction() as db:
             repo.delete_annotations(db, [a.id for a in annotations])
+            registry_changed = self._take_away(db, forget)
         self.annotations_removed.emit(list(annotations))
+        if registry_changed:
+            self._registry_changed()
 
-    def update_annotation(self, old: Annotation, new: Annotation) -> None:
+    def update_annotation(
+        self, old: Annotation, new: Annotation, made: CreatedRows | None = None,
+        forget: CreatedRows | None = None,
+    ) -> None:  # fmt: skip
         self._aliases()
         with self._transaction() as db:
-            repo.update_annotation(db, new)
-            aliases = self._collect_aliases(db, [new])
+            write = partial(repo.update_annotation, db, new)
+            _, aliases, created = self._write_step(db, made, write, [new])
+            registry_changed = self._take_away(db, forget)
+        self._step_written(made, created)
         self._remember_entities([new])
         self.annotation_updated.emit(old, new)
+        if registry_changed:
+            self._registry_changed()
         if aliases:
             self.aliases_added.emit(aliases)
 
     # ------------------------------------------------------------ documents
 
-    def add_documents(self, documents: Sequence[Document]) -> list[Document]:
+    def add_documents(
+        self, documents: Sequence[Document], made: CreatedRows | None = None
+    ) -> list[Document]:
         with self._transaction() as db:
-            added = [repo.insert_document(db, d) for d in documents]
+            added, _, created = self._write_step(
+                db, made, lambda: [repo.insert_document(db, d) for d in documents],
+                sources=[d.source for d in documents],
+            )  # fmt: skip
+        self._step_written(made, created)
         self.documents_changed.emit()
         return added
 
-    def remove_documents(self, document_ids: Sequence[int]) -> None:
+    def remove_documents(
+        self, document_ids: Sequence[int], forget: CreatedRows | None = None
+    ) -> None:
         with self._transaction() as db:
             for doc_id in document_ids:
                 repo.delete_document(db, doc_id)
+            self._take_away(db, forget)
         self.documents_changed.emit()
 
-    def update_document(self, doc: Document) -> None:
+    def update_document(
+        self, doc: Document, made: CreatedRows | None = None, forget: CreatedRows | None = None
+    ) -> None:
         with self._transaction() as db:
-            repo.update_document_properties(db, doc)
+            write = partial(repo.update_document_properties, db, doc)
+            _, _, created = self._write_step(db, made, write, sources=[doc.source])
+            self._take_away(db, forget)
+        self._step_written(made, created)
         self.document_updated.emit(doc)
         self.documents_changed.emit()
 
@@ -167,6 +202,8 @@ class Store(EntityStoreMixin, SourceStoreMixin, QObject):
     def _tag_types_written(self) -> None:
         self._tag_types = None
         self._entity_names.clear()
+        # A removed type takes its entities and their names with it (undo brings them back).
+        self._alias_index = self._names_by_id = None
         self.tag_types_changed.emit()
 
     def add_tag_type(self, tag: TagType) -> TagType:
@@ -195,7 +232,8 @@ class Store(EntityStoreMixin, SourceStoreMixin, QObject):
 
     def export_csv(self, path: str, document_id: int | None = None) -> int:
         """Cells are neutralised in SQL, so a million rows stay a C loop (see csv_export)."""
-        rows = repo.export_rows(self.db, document_id, csv_export.GUARD_LEADING)
+        guard = csv_export.GUARD_LEADING, csv_export.GUARD_SKIPPED
+        rows = repo.export_rows(self.db, document_id, *guard)
         return csv_export.write_csv_file(rows, path, guarded=True)
 
     # ------------------------------------------------------------ colleagues' layers
@@ -229,21 +267,31 @@ class Store(EntityStoreMixin, SourceStoreMixin, QObject):
             Path(path), read_project=repo.read_project, progress=progress
         )
 
-    def apply_import(self, plan: ImportPlan, progress: Progress | None = None) -> list[Document]:
+    def apply_import(
+        self, plan: ImportPlan, progress: Progress | None = None, made: CreatedRows | None = None
+    ) -> list[Document]:
         """The whole import in one transaction; documents the file carried come with it.
         `progress` may raise (ImportCancelled) to roll it all back."""
         with self._transaction() as db:
-            added = repo.import_layer(db, plan.layer, plan.new_documents, plan.rows, progress)
+            write = partial(
+                repo.import_layer, db, plan.layer, plan.new_documents, plan.rows, progress
+            )
+            sources = [d.source for d in plan.new_documents]
+            added, _, created = self._write_step(db, made, write, sources=sources)
+        self._step_written(made, created)
         if added:
             self.documents_changed.emit()
         self.layers_changed.emit()
         return added
 
-    def remove_import(self, layer: str, document_ids: Sequence[int]) -> None:
+    def remove_import(
+        self, layer: str, document_ids: Sequence[int], forget: CreatedRows | None = None
+    ) -> None:
         with self._transaction() as db:
             repo.delete_layer(db, layer)
             for doc_id in document_ids:
                 repo.delete_document(db, doc_id)
+            self._take_away(db, forget)
         if document_ids:
             self.documents_changed.emit()
         self.layers_changed.emit()
@@ -285,20 +333,26 @@ class Store(EntityStoreMixin, SourceStoreMixin, QObject):
         own: Sequence[tuple[str, str]],
         add: Sequence[Annotation] = (),
         remove: Sequence[Annotation] = (),
+        made: CreatedRows | None = None,
+        forget: CreatedRows | None = None,
     ) -> None:
         """One review decision: the analyst's tags change and the verdicts are stored together."""
         self._aliases()
         with self._transaction() as db:
             repo.delete_annotations(db, [a.id for a in remove])
-            repo.insert_annotations(db, add)
-            aliases = self._collect_aliases(db, add)
+            write = partial(repo.insert_annotations, db, add)
+            _, aliases, created = self._write_step(db, made, write, add)
+            registry_changed = self._take_away(db, forget)
             repo.set_decisions(db, layer, theirs)
             repo.set_own_decisions(db, layer, own)
+        self._step_written(made, created)
         self._remember_entities(add)
         if remove:
             self.annotations_removed.emit(list(remove))
         if add:
             self.annotations_added.emit(list(add))
+        if registry_changed:
+            self._registry_changed()
         if aliases:
             self.aliases_added.emit(aliases)
         self.review_changed.emit(layer)
@@ -308,3 +362,17 @@ class Store(EntityStoreMixin, SourceStoreMixin, QObject):
     def set_setting(self, key: str, value: str) -> None:
         with self._transaction() as db:
             repo.set_setting(db, key, value)
+
+    def remember_setting(self, key: str, value: str) -> bool:
+        """A convenience nobody asked for (the document open last), written when the disk allows.
+        It follows an action that was saved and shown already, so its failure must not make that
+        action look failed; False says it was not written."""
+        import logging
+        import sqlite3
+
+        try:
+            self.set_setting(key, value)
+        except sqlite3.Error as exc:
+            logging.getLogger(__name__).warning("setting %s not saved: %s", key, exc)
+            return False
+        return True

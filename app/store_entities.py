@@ -98,13 +98,16 @@ class EntityStoreMixin:
 
     # ------------------------------------------------------------ aliases from tagging
 
-    def _collect_aliases(self, db, annotations: Sequence[Annotation]) -> list[AliasEntry]:
-        """Inside the tagging transaction: the names these tags teach (`app/alias_collect.py`)."""
+    def _collect_aliases(self, db, annotations: Sequence[Annotation]):
+        """Inside the tagging transaction: the names these tags teach (`app/alias_collect.py`)
+        and the alias rows that wrote, as (entity id, tag type id, alias)."""
         taught, rows = names_taught(
             annotations, self._aliases(), lambda t, name: repo.entities.find_entity(db, t, name)
         )
+        rows = repo.entities.missing_alias_rows(db, rows)
         repo.entities.add_alias_rows(db, rows)
-        return taught
+        types = {e.entity_id: e.tag_type_id for e in taught}
+        return taught, tuple((eid, types[eid], alias) for eid, alias in rows)
 
     # ------------------------------------------------------------ registry edits
 

@@ -271,3 +271,41 @@ def rejected_suggestions(db: Database, document_id: int) -> set[tuple[int, int, 
         [document_id],
     )
     return {tuple(r) for r in rows}
+
+
+def missing_alias_rows(db: Database, rows: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The (entity id, alias) rows not stored yet: what writing `rows` would really add, so an
+    undo takes away only those."""
+    return [
+        (eid, alias) for eid, alias in rows
+        if db.execute("SELECT 1 FROM entity_aliases WHERE entity_id = ? AND alias = ?",
+                      [eid, alias]).fetchone() is None
+    ]  # fmt: skip
+
+
+def put_back(
+    db: Database, entities: Iterable[tuple[int, int, str]], aliases: Iterable[tuple[int, int, str]]
+) -> None:
+    """Redo of a tag that created these rows ((id, tag type id, name) and (entity id, tag type
+    id, alias)): the same ids, so later steps that name them still apply. A row still there is
+    kept."""
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO entities (id, tag_type_id, name) VALUES (?, ?, ?)", list(entities)
+    )
+    add_alias_rows(db, [(eid, alias) for eid, _tag, alias in aliases])
+
+
+def take_away(
+    db: Database, entities: Iterable[tuple[int, int, str]], aliases: Iterable[tuple[int, int, str]]
+) -> None:
+    """Undo of that tag: the aliases it taught and the entities it created. An entity something
+    still mentions stays (another window tagged it meanwhile): a mention must never be lost."""
+    db.conn.executemany(
+        "DELETE FROM entity_aliases WHERE entity_id = ? AND alias = ?",
+        [(eid, alias) for eid, _tag, alias in aliases],
+    )
+    db.conn.executemany(
+        "DELETE FROM entities WHERE id = ?"
+        " AND NOT EXISTS (SELECT 1 FROM annotations WHERE entity_id = ?)",
+        [(eid, eid) for eid, _tag, _name in entities],
+    )

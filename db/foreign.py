@@ -80,6 +80,9 @@ def read_project(path: str | Path) -> ForeignProject:
             return read_rows(conn, name)
         except sqlite3.Error as exc:
             raise _error(name, f"the file is damaged or altered (SQLite says: {exc})") from None
+        except UnicodeError:  # a name that is not UTF-8, in SQLite's message or in a PRAGMA
+            raise _error(name, "the file is damaged or altered (its schema holds text that is "
+                         "not UTF-8)") from None  # fmt: skip
         finally:
             conn.close()
 

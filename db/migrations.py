@@ -1,6 +1,6 @@
-"""Schema history. Each migration runs in one transaction with the record of it (sqlite-utils
-`Migrations`), and also bumps `PRAGMA user_version` so a newer database is recognised without
-reading any table. Append new migrations at the end; never edit a released one.
+"""Schema history. The pending migrations run in one transaction with their records (sqlite-utils
+`Migrations`; see `apply`), and bump `PRAGMA user_version` so a newer database is recognised
+without reading any table. Append new migrations at the end; never edit a released one.
 """
 
 from __future__ import annotations
@@ -230,6 +230,30 @@ def m004_entity_aliases_and_rejected_suggestions(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m005_dialog_drafts(db: Database) -> None:
+    """What the analyst types into an open note or tag dialog, saved while typing (db/drafts.py),
+    so a crash loses at most a second of it. One row per dialog and what it edits; the row goes
+    with its document, annotation or tag type, so no deleted text lingers in a draft."""
+    db.execute(
+        """
+        CREATE TABLE drafts (
+            dialog TEXT NOT NULL CHECK (dialog IN ('note', 'entity', 'grade')),
+            target TEXT NOT NULL,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotation_id TEXT REFERENCES annotations(id) ON DELETE CASCADE,
+            tag_type_id INTEGER NOT NULL REFERENCES tag_types(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            entity TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            saved_at TEXT NOT NULL,
+            PRIMARY KEY (dialog, target)
+        ) WITHOUT ROWID
+        """
+    )
+
+
 _LAYER_COLUMNS_V2 = (
     "layer", "id", "document_id", "start", "end", "quote", "prefix", "suffix", "tag_type_id",
     "entity", "credibility", "reliability", "note", "annotator", "created_at", "updated_at",
@@ -243,10 +267,16 @@ def schema_version() -> int:
 
 
 def apply(db: Database, plan: Migrations = migrations) -> None:
-    """Apply pending migrations, keeping user_version equal to the number applied."""
-    plan.ensure_migrations_table(db)
-    for step in plan.pending(db):
-        with db.atomic():
+    """Apply pending migrations, keeping user_version equal to the number applied.
+
+    All of them in one transaction, with Loupe's mark and the migrations table: a crash while
+    opening leaves the project as it was or fully upgraded. Step by step, a kill left it at a
+    version in between, and one between creating the migrations table and its unique index
+    left that index missing for good (tests/reliability/test_kill_at_statement.py)."""
+    with db.atomic():
+        db.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        plan.ensure_migrations_table(db)
+        for step in plan.pending(db):
             step.fn(db)
             plan._record_applied(db, step.name)
             applied = len(plan.applied(db))

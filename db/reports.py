@@ -132,15 +132,31 @@ _TEXT_COLUMNS = {0, 2, 3, 4, 7, 8, 9, 10, 11, 14, 15, 16, 17}
 
 
 def export_rows(
-    db: Database, document_id: int | None = None, guard_leading: str = ""
+    db: Database, document_id: int | None = None, guard_leading: str = "", guard_skipped: str = ""
 ) -> Iterator[tuple]:
-    """Rows in EXPORT_COLUMNS order. Text cells starting with a character in `guard_leading` get a
-    leading apostrophe — in SQL, because a Python pass over a million rows doubles export time."""
+    """Rows in EXPORT_COLUMNS order. Text cells whose first character not in `guard_skipped` is in
+    `guard_leading` get a leading apostrophe (csv_export.needs_guard), in SQL, because a Python
+    pass over a million rows doubles export time.
+
+    The test is staged by cost: a cell starting with neither set (most of them) is settled by one
+    `unicode()` looked up in a constant list, as before leading spaces counted; one starting with
+    spaces (a prefix, often) by SQLite's plain `ltrim`; only what is left is trimmed of every
+    skipped character. A literal, not `char(…)`: SQLite rebuilds a function's value at each use.
+    The cost of the wider rule on a million-row export is in docs/reliability.md.
+    """
+    if "\x00" in guard_skipped or "'" in guard_skipped:
+        raise ValueError("guard_skipped cannot hold NUL or an apostrophe")
     exprs = []
+    codes = lambda chars: ",".join(str(ord(c)) for c in dict.fromkeys(chars)) or "NULL"  # noqa: E731
+    first, leading = codes(guard_leading + guard_skipped), codes(guard_leading)
+    after_spaces = codes(guard_leading + guard_skipped.replace(" ", ""))
     for i, expr in enumerate(_EXPORT_EXPRESSIONS):
         if guard_leading and i in _TEXT_COLUMNS:
-            codes = ",".join(str(ord(c)) for c in guard_leading)
-            expr = f"CASE WHEN unicode({expr}) IN ({codes}) THEN '''' || {expr} ELSE {expr} END"
+            test = (
+                f"unicode({expr}) IN ({first}) AND unicode(ltrim({expr})) IN ({after_spaces})"
+                f" AND unicode(ltrim({expr}, '{guard_skipped}')) IN ({leading})"
+            )
+            expr = f"CASE WHEN {test} THEN '''' || {expr} ELSE {expr} END"
         exprs.append(expr)
     where, params = ("a.document_id = ?", [document_id]) if document_id is not None else ("1", [])
     yield from db.conn.execute(

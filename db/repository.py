@@ -1,7 +1,7 @@
 """Repository functions: dataclasses in, dataclasses out. All of Loupe's SQL lives in db/.
 
-Functions here never commit on their own; callers wrap each user action in `db.atomic()` (the store
-does it), so one action is one transaction.
+Functions here never commit on their own; callers wrap each user action in `write_transaction(db)`
+(`BEGIN IMMEDIATE`, db/connection.py; the store and the CLI do), so one action is one transaction.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from app.model import (
+    LAYER_COLUMNS,
     Annotation,
     Document,
     DocumentSummary,
@@ -81,6 +82,11 @@ class TagTypeSnapshot:
     tag_type: TagType
     entities: tuple[tuple[int, str], ...]
     annotations: tuple[Annotation, ...]
+    # What the deletes cascade to: the entities' aliases and rejected suggestions, and
+    # colleagues' annotations of the type (`LAYER_COLUMNS` rows).
+    aliases: tuple[tuple[int, str], ...] = ()
+    rejections: tuple[tuple[int, int, int, int], ...] = ()
+    layer_rows: tuple[tuple, ...] = ()
 
 
 def delete_tag_type(db: Database, tag_type_id: int) -> TagTypeSnapshot:
@@ -89,10 +95,22 @@ def delete_tag_type(db: Database, tag_type_id: int) -> TagTypeSnapshot:
         db.execute("SELECT id, name FROM entities WHERE tag_type_id = ?", [tag_type_id]).fetchall()
     )
     annotations = tuple(_annotations_where(db, "a.tag_type_id = ?", [tag_type_id]))
+
+    def rows(sql: str) -> tuple[tuple, ...]:
+        return tuple(map(tuple, db.execute(sql, [tag_type_id]).fetchall()))
+
+    of_type = "JOIN entities e ON e.id = x.entity_id WHERE e.tag_type_id = ?"
+    aliases = rows(f"SELECT x.entity_id, x.alias FROM entity_aliases x {of_type}")
+    rejections = rows(
+        f'SELECT x.document_id, x.start, x."end", x.entity_id FROM rejected_suggestions x {of_type}'
+    )
+    columns = ", ".join(f'"{c}"' for c in LAYER_COLUMNS)
+    layer_rows = rows(f"SELECT {columns} FROM layer_annotations WHERE tag_type_id = ?")
     db.execute("DELETE FROM annotations WHERE tag_type_id = ?", [tag_type_id])
     db.execute("DELETE FROM entities WHERE tag_type_id = ?", [tag_type_id])
     db.execute("DELETE FROM tag_types WHERE id = ?", [tag_type_id])
-    return TagTypeSnapshot(tag, tuple(map(tuple, entities)), annotations)
+    entity_rows = tuple(map(tuple, entities))
+    return TagTypeSnapshot(tag, entity_rows, annotations, aliases, rejections, layer_rows)
 
 
 def restore_tag_type(db: Database, snap: TagTypeSnapshot) -> None:
@@ -102,6 +120,15 @@ def restore_tag_type(db: Database, snap: TagTypeSnapshot) -> None:
         [(eid, snap.tag_type.id, name) for eid, name in snap.entities],
     )
     insert_annotations(db, snap.annotations)
+    entities.add_alias_rows(db, snap.aliases)
+    db.conn.executemany(
+        'INSERT INTO rejected_suggestions (document_id, start, "end", entity_id) VALUES (?,?,?,?)',
+        snap.rejections,
+    )
+    columns = ", ".join(f'"{c}"' for c in LAYER_COLUMNS)
+    marks = ",".join("?" * len(LAYER_COLUMNS))
+    sql = f"INSERT INTO layer_annotations ({columns}) VALUES ({marks})"
+    db.conn.executemany(sql, snap.layer_rows)
 
 
 # ---------------------------------------------------------------- documents
@@ -311,7 +338,8 @@ def entity_names(db: Database, tag_type_id: int) -> list[str]:
 # Reports (counts, mentions, export) live in db/reports.py; re-exported so callers have one facade.
 # The entity registry (db/entities.py) and sources (db/sources.py) are reached as modules:
 # `repo.entities.merge_entities(…)`, `repo.sources.…`.
-from db import entities, sources  # noqa: E402, F401
+from db import drafts, entities, sources  # noqa: E402, F401
+from db.connection import write_transaction  # noqa: E402, F401  (BEGIN IMMEDIATE, for the Store)
 from db.foreign import (  # noqa: E402  (a colleague's Loupe project, read-only: db/foreign.py)
     ForeignProject,
     ForeignProjectAnnotation,

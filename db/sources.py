@@ -6,6 +6,8 @@ claims by source. A claim graded for credibility alone borrows its document's so
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlite_utils import Database
 
 from app.model import Source, SourceGradeCount
@@ -87,3 +89,17 @@ def source_grade_counts(db: Database, document_id: int | None = None) -> list[So
         params,
     ).fetchall()
     return [SourceGradeCount(*row) for row in rows]
+
+
+def put_back_sources(db: Database, sources: Iterable[tuple[int, str]]) -> None:
+    """Redo of a document edit or import that created these (id, name) sources: the same ids."""
+    db.conn.executemany("INSERT OR IGNORE INTO sources (id, name) VALUES (?, ?)", list(sources))
+
+
+def take_away_sources(db: Database, sources: Iterable[tuple[int, str]]) -> None:
+    """Undo of that edit: the sources it created, unless a document still names one."""
+    db.conn.executemany(
+        "DELETE FROM sources WHERE id = ?"
+        " AND NOT EXISTS (SELECT 1 FROM documents WHERE source_id = ?)",
+        [(sid, sid) for sid, _name in sources],
+    )

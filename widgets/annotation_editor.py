@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, QPoint, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMenu, QWidget
 
+from app import drafts
 from app.commands import AddAnnotations, EditAnnotation, RemoveAnnotations
 from app.grading import effective_grade, grade_explanation
 from app.model import Annotation, Grade, TagType, utc_now
@@ -18,6 +19,7 @@ from app.offsets import new_annotation
 from app.store import Store
 from widgets import prompts
 from widgets.article_view import ArticleView
+from widgets.drafts import DraftKeeper
 
 
 class AnnotationEditor(QObject):
@@ -46,16 +48,29 @@ class AnnotationEditor(QObject):
         rect = self._view.cursorRect()
         return self._view.viewport().mapToGlobal(rect.bottomLeft() + QPoint(0, 8))
 
-    def _ask(self, tag: TagType, quote: str, entity: str = "", grade: Grade = Grade(), note=""):
+    def _keeper(self, dialog: str, tag_type_id: int, doc_id, start, end, ann=None) -> DraftKeeper:
+        """The draft of the dialog about to open: typing survives a crash (widgets/drafts.py)."""
+        if ann is not None:
+            doc_id, start, end = ann.document_id, ann.start, ann.end
+        key = drafts.DraftKey(dialog, doc_id, tag_type_id, start, end, ann.id if ann else None)
+        return DraftKeeper(self._store, key)
+
+    def _ask(self, tag: TagType, quote: str, entity: str = "", grade: Grade = Grade(), note="",
+             draft: DraftKeeper | None = None):  # fmt: skip
         """(entity, grade, note) for a tag of this type, or None if the analyst cancelled."""
         if tag.asks_for_entity:
             names = self._store.entity_names(tag.id)
             got = prompts.ask_entity(
-                self._parent, tag, names, entity or quote, note, self._popup_pos()
+                self._parent, tag, names, entity or quote, note, self._popup_pos(), draft=draft
             )
             return None if got is None else (got[0], Grade(), got[1])
-        got = prompts.ask_grade(self._parent, grade, note, self._popup_pos(), source=self._source())
+        got = prompts.ask_grade(
+            self._parent, grade, note, self._popup_pos(), source=self._source(), draft=draft
+        )
         return None if got is None else ("", got[0], got[1])
+
+    def _dialog_of(self, tag: TagType) -> str:
+        return drafts.ENTITY if tag.asks_for_entity else drafts.GRADE
 
     # ------------------------------------------------------------ tagging
 
@@ -69,8 +84,13 @@ class AnnotationEditor(QObject):
             self.status_message.emit("Select some text first, then press the tag's key.")
             return None
         start, end = span
+        return self.tag_span(tag, doc_id, start, end)
+
+    def tag_span(self, tag: TagType, doc_id: int, start: int, end: int) -> Annotation | None:
+        """Ask for the details and tag [start, end) of the open document."""
         text = self._view.text
-        answer = self._ask(tag, text[start:end])
+        keeper = self._keeper(self._dialog_of(tag), tag.id, doc_id, start, end)
+        answer = self._ask(tag, text[start:end], draft=keeper)
         if answer is None:
             return None
         entity, grade, note = answer
@@ -86,6 +106,7 @@ class AnnotationEditor(QObject):
             annotator=self.annotator,
         )
         self._stack.push(AddAnnotations(self._store, [ann]))
+        keeper.discard()
         tc = self._view.textCursor()
         tc.clearSelection()
         self._view.setTextCursor(tc)
@@ -104,8 +125,10 @@ class AnnotationEditor(QObject):
         if tag is None or tag.id == ann.tag_type_id:
             return
         entity, grade = ann.entity, ann.grade
+        keeper = None
         if old_tag is None or old_tag.kind != tag.kind:
-            answer = self._ask(tag, ann.quote, note=ann.note)
+            keeper = self._keeper(self._dialog_of(tag), tag.id, None, 0, 0, ann)
+            answer = self._ask(tag, ann.quote, note=ann.note, draft=keeper)
             if answer is None:
                 return
             entity, grade, _ = answer
@@ -114,23 +137,30 @@ class AnnotationEditor(QObject):
             replace(ann, tag_type_id=tag.id, entity=entity, grade=grade),
             f"Change tag to {tag.name}",
         )
+        if keeper is not None:
+            keeper.discard()
 
     def change_details(self, ann: Annotation) -> None:
         """The entity of an entity tag, or the grade of a credibility tag."""
         tag = self._store.tag_type(ann.tag_type_id)
         if tag is None:
             return
-        answer = self._ask(tag, ann.quote, ann.entity, ann.grade, ann.note)
+        keeper = self._keeper(self._dialog_of(tag), tag.id, None, 0, 0, ann)
+        answer = self._ask(tag, ann.quote, ann.entity, ann.grade, ann.note, draft=keeper)
         if answer is not None:
             entity, grade, note = answer
             new = replace(ann, entity=entity, grade=grade, note=note)
             if new != ann:
                 self._edit(ann, new, f"Edit {tag.name} tag")
+            keeper.discard()
 
     def edit_note(self, ann: Annotation) -> None:
-        note = prompts.ask_note(self._parent, ann.note)
+        keeper = self._keeper(drafts.NOTE, ann.tag_type_id, None, 0, 0, ann)
+        note = prompts.ask_note(self._parent, ann.note, draft=keeper)
         if note is not None and note != ann.note:
             self._edit(ann, replace(ann, note=note), "Edit note")
+        if note is not None:
+            keeper.discard()
 
     def delete(self, ann: Annotation | None = None) -> None:
         ann = ann or self._view.selected_annotation()

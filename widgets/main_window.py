@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         self.entities.set_document(document_id)
         self._update_title(doc)
         if doc is not None:
-            self.store.set_setting("last_document", str(doc.id))
+            self.store.remember_setting("last_document", str(doc.id))
 
     def _update_title(self, doc: Document | None) -> None:
         title = doc.title if doc else "no document"

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.commands import step
 from widgets import entity_exchange, file_dialogs, sources_dialog
 
 
@@ -65,6 +66,9 @@ def build_menus(w) -> dict:
     undo.setShortcuts([QKeySequence("Ctrl+Z")])
     redo = w.undo_stack.createRedoAction(w, "&Redo")
     redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    for action, forward in ((undo, False), (redo, True)):
+        action.triggered.disconnect()  # Qt's slot moves the history past a step that failed
+        action.triggered.connect(lambda _=False, f=forward: step(w.undo_stack, forward=f))
     edit.addActions([undo, redo])
     a["undo"], a["redo"] = undo, redo
     edit.addSeparator()

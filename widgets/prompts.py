@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCompleter,
@@ -18,9 +19,9 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
-    QInputDialog,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.grading import effective_grade, grade_explanation
 from app.model import CREDIBILITY_NAMES, RELIABILITY_NAMES, Grade, TagType
+from widgets.drafts import DraftKeeper
 
 
 class _Popup(QDialog):
@@ -40,11 +42,40 @@ class _Popup(QDialog):
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        # Says that the fields hold a draft recovered after a crash, or that typing cannot be
+        # kept as a draft (widgets/drafts.py); hidden otherwise.
+        self.draft_label = QLabel()
+        self.draft_label.setWordWrap(True)
+        self.draft_label.setStyleSheet("color: #8a4b00")
+        self.draft_label.setVisible(False)
 
     def show_near(self, pos: QPoint | None) -> None:
         if pos is not None:
             self.adjustSize()
             self.move(pos)
+
+    def draft_fields(self) -> tuple[str, str]:
+        """(entity or grade, note) as typed: what a draft keeps."""
+        raise NotImplementedError
+
+    def keep_draft(self, keeper: DraftKeeper | None, *edits) -> None:
+        """Save what is typed into `edits` as the analyst goes (each has textChanged)."""
+        if keeper is None:
+            return
+        keeper.attach(self.draft_fields, self.draft_label)
+        for edit in edits:
+            edit.textChanged.connect(keeper.changed)
+
+    def run(self, keeper: DraftKeeper | None, pos: QPoint | None = None) -> bool:
+        """Show modally; OK keeps the last text as a draft until the caller has stored the edit
+        (and discards it then), Cancel discards it."""
+        self.show_near(pos)
+        accepted = self.exec() == QDialog.DialogCode.Accepted
+        if keeper is not None and accepted:
+            keeper.flush()
+        elif keeper is not None:
+            keeper.discard()
+        return accepted
 
 
 class EntityPrompt(_Popup):
@@ -66,6 +97,7 @@ class EntityPrompt(_Popup):
         form = QFormLayout(self)
         form.addRow(f"{tag.name}:", self.entity)
         form.addRow("Note:", self.note)
+        form.addRow(self.draft_label)
         form.addRow(self.buttons)
         self.entity.setMinimumWidth(320)
         self.entity.setFocus()
@@ -76,6 +108,9 @@ class EntityPrompt(_Popup):
 
     def result_value(self) -> tuple[str, str]:
         return " ".join(self.entity.text().split()), self.note.text()
+
+    def draft_fields(self) -> tuple[str, str]:
+        return self.entity.text(), self.note.text()
 
 
 class GradePrompt(_Popup):
@@ -120,7 +155,7 @@ class GradePrompt(_Popup):
         self.note = QLineEdit(note)
         self.note.setPlaceholderText("optional note")
         layout = QVBoxLayout(self)
-        for widget in (cred_box, rel_box, self.preview, self.note, self.buttons):
+        for widget in (cred_box, rel_box, self.preview, self.note, self.draft_label, self.buttons):
             layout.addWidget(widget)
         self.credibility.idToggled.connect(self._update_preview)
         self.reliability.idToggled.connect(self._update_preview)
@@ -156,6 +191,39 @@ class GradePrompt(_Popup):
     def result_value(self) -> tuple[Grade, str]:
         return self.grade(), self.note.text()
 
+    def draft_fields(self) -> tuple[str, str]:
+        return self.grade().compact, self.note.text()
+
+
+def grade_of_draft(compact: str, fallback: Grade) -> Grade:
+    """The grade a draft kept as `B3` (or `3`); `fallback` if it reads as none."""
+    letters = [c for c in compact if c in "ABCDEF"]
+    digits = [int(c) for c in compact if c in "123456"]
+    if not digits:
+        return fallback
+    return Grade(digits[0], letters[0] if letters else None)
+
+
+class NotePrompt(_Popup):
+    """A free-text note on one annotation. Enter starts a new line; Ctrl+Enter accepts."""
+
+    def __init__(self, parent: QWidget | None, initial: str) -> None:
+        super().__init__(parent, "Note")
+        self.text = QPlainTextEdit(initial)
+        self.text.setTabChangesFocus(True)
+        self.text.setMinimumSize(420, 160)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Note for this annotation:"))
+        for widget in (self.text, self.draft_label, self.buttons):
+            layout.addWidget(widget)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.accept)
+        self.text.setFocus()
+        self.text.moveCursor(self.text.textCursor().MoveOperation.End)
+
+    def draft_fields(self) -> tuple[str, str]:
+        return "", self.text.toPlainText()
+
 
 def ask_entity(
     parent: QWidget,
@@ -164,10 +232,13 @@ def ask_entity(
     default: str,
     note: str = "",
     pos: QPoint | None = None,
+    draft: DraftKeeper | None = None,
 ) -> tuple[str, str] | None:
+    if draft is not None and draft.recovered is not None:
+        default, note = draft.recovered.entity, draft.recovered.note
     prompt = EntityPrompt(parent, tag, names, default, note)
-    prompt.show_near(pos)
-    return prompt.result_value() if prompt.exec() == QDialog.DialogCode.Accepted else None
+    prompt.keep_draft(draft, prompt.entity, prompt.note)
+    return prompt.result_value() if prompt.run(draft, pos) else None
 
 
 def ask_grade(
@@ -176,12 +247,21 @@ def ask_grade(
     note: str = "",
     pos: QPoint | None = None,
     source: tuple[str, str | None] = ("", None),
+    draft: DraftKeeper | None = None,
 ) -> tuple[Grade, str] | None:
+    if draft is not None and draft.recovered is not None:
+        initial, note = grade_of_draft(draft.recovered.entity, initial), draft.recovered.note
     prompt = GradePrompt(parent, initial, note, source)
-    prompt.show_near(pos)
-    return prompt.result_value() if prompt.exec() == QDialog.DialogCode.Accepted else None
+    prompt.keep_draft(draft, prompt.note)
+    if draft is not None:
+        prompt.credibility.idToggled.connect(draft.changed)
+        prompt.reliability.idToggled.connect(draft.changed)
+    return prompt.result_value() if prompt.run(draft, pos) else None
 
 
-def ask_note(parent: QWidget, initial: str) -> str | None:
-    text, ok = QInputDialog.getMultiLineText(parent, "Note", "Note for this annotation:", initial)
-    return text if ok else None
+def ask_note(parent: QWidget, initial: str, draft: DraftKeeper | None = None) -> str | None:
+    if draft is not None and draft.recovered is not None:
+        initial = draft.recovered.note
+    prompt = NotePrompt(parent, initial)
+    prompt.keep_draft(draft, prompt.text)
+    return prompt.draft_fields()[1] if prompt.run(draft) else None

@@ -1,10 +1,12 @@
 """Annotations as CSV for spreadsheets: UTF-8 with BOM, RFC 4180 quoting, formulas neutralised.
 
 Excel reads a BOM-less CSV in the machine's legacy code page and turns Arabic or Cyrillic quotes
-into mojibake, hence the BOM. A cell starting with `=`, `+`, `-`, `@`, tab or carriage return is a
-formula to Excel and LibreOffice (OWASP "CSV injection"), and article text is attacker-controlled,
-so such cells get a leading apostrophe. Cells that already start with an apostrophe get one too, so
-that removing exactly one leading apostrophe (`unneutralise`) restores every cell exactly.
+into mojibake, hence the BOM. A cell starting with `=`, `+`, `-`, `@`, tab, carriage return or line
+feed is a formula to Excel and LibreOffice (OWASP "CSV injection"), also behind leading spaces
+("  =1+2": an import that trims spaces, or a user who does, makes it one), and article text is
+attacker-controlled, so such cells get a leading apostrophe. Cells that already start with an
+apostrophe get one too, so that removing exactly one leading apostrophe (`unneutralise`) restores
+every cell exactly.
 
 Column meanings and units are documented in docs/formats.md.
 """
@@ -25,13 +27,30 @@ from app.model import CSV_COLUMNS
 
 COLUMNS = CSV_COLUMNS
 
-GUARD_LEADING = "=+-@\t\r'"
+FORMULA_STARTS = "=+-@\t\r\n"
+GUARD_LEADING = FORMULA_STARTS + "'"
+# What may stand, unseen, before a formula's first character: white space (str.isspace, less the
+# tab, CR and LF above), the other control characters, and zero-width and direction marks. A cell
+# whose first character outside this set is in GUARD_LEADING is guarded ("  =1+2", "\u200b@x").
+GUARD_SKIPPED = "".join(
+    map(chr, [
+        *range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x21), *range(0x7F, 0xA1), 0xAD, 0x61C, 0x1680,
+        0x180E, *range(0x2000, 0x2010), 0x2028, 0x2029, *range(0x202A, 0x2030),
+        *range(0x205F, 0x2065), *range(0x2066, 0x206A), 0x3000, 0xFEFF,
+    ])
+)  # fmt: skip
 _GUARD_TUPLE = tuple(GUARD_LEADING)
+_MAY_NEED_GUARD = frozenset(GUARD_LEADING + GUARD_SKIPPED)
 BOM = "\ufeff"
 
 
+def needs_guard(cell: str) -> bool:
+    """True when the first character not in GUARD_SKIPPED is in GUARD_LEADING."""
+    return cell[:1] in _MAY_NEED_GUARD and cell.lstrip(GUARD_SKIPPED).startswith(_GUARD_TUPLE)
+
+
 def neutralise(cell: str) -> str:
-    return "'" + cell if cell.startswith(_GUARD_TUPLE) else cell
+    return "'" + cell if needs_guard(cell) else cell
 
 
 def unneutralise(cell: str) -> str:
@@ -99,6 +118,8 @@ def write_table_file(rows: Iterable[Sequence], path: str | Path) -> int:
             for row in rows:
                 writer.writerow(_neutralise_row(tuple(row)))
                 n += 1
+            out.flush()
+            os.fsync(out.fileno())  # on disk before it is announced as exported
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -33,7 +33,7 @@ FORMAT = "loupe-csv"
 _INDEX = {name: i for i, name in enumerate(COLUMNS)}
 # Cells the export guards (db/reports.py _TEXT_COLUMNS): all but the numbers and the reliability.
 _GUARDED = frozenset(COLUMNS) - {"document_id", "start", "end", "credibility", "reliability"}
-_DIGITS = re.compile(r"\d{1,15}")
+_DIGITS = re.compile(r"[0-9]{1,15}")  # not \d: that also takes "٤٦" (Arabic digits)
 
 
 @dataclass(frozen=True, slots=True)

@@ -308,6 +308,8 @@ def write_file(path, documents, annotations, tag_types, *, creator: str = "",
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
+            out.flush()
+            os.fsync(out.fileno())  # on disk before it is announced as exported
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -221,7 +221,7 @@ class RecordReader:
                 if purpose == "commenting":
                     if note := self.text(b.get("value"), where, "the note"):
                         notes.append(note)
-                elif purpose in kept:
+                elif purpose.__class__ is str and purpose in kept:  # [[]] is no key: skipped
                     raise self.fail(where, f"has two {purpose} bodies; Loupe keeps one")
                 elif purpose == "classifying":
                     kept[purpose] = self.name_of(b.get("value"), where, TAG, False)
