@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import sqlite3
+from pathlib import Path
+
 from app.articles import make_document
 from app.model import Grade, TagType
 from app.offsets import new_annotation
@@ -53,3 +57,15 @@ def unchecked_grade(credibility, reliability) -> Grade:
     object.__setattr__(grade, "credibility", credibility)
     object.__setattr__(grade, "reliability", reliability)
     return grade
+
+
+def project_state(project: Path) -> tuple:
+    """A project file's bytes, its SQL dump (read with every connection closed) and its folder:
+    what a refused import must leave exactly as it was."""
+    conn = sqlite3.connect(f"{project.as_uri()}?mode=ro", uri=True)
+    try:
+        dump = list(conn.iterdump())
+    finally:
+        conn.close()
+    listing = sorted(p.name for p in project.parent.iterdir())
+    return hashlib.sha256(project.read_bytes()).hexdigest(), dump, listing

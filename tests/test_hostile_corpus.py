@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import csv
 import functools
-import hashlib
 import importlib
 import io
 import re
-import sqlite3
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -26,6 +24,7 @@ from app.formats.csv_export import COLUMNS, neutralise
 from app.review import accept_theirs, review_items
 from app.store import Store
 from db.connection import open_db
+from tests.db_helpers import project_state
 from tests.hostile import corpus
 
 CASES = corpus.cases()
@@ -52,15 +51,7 @@ def _project(folder: Path) -> Path:
     return path
 
 
-def _state(project: Path) -> tuple:
-    """The file's bytes, its SQL dump (read with every connection closed) and its folder."""
-    conn = sqlite3.connect(f"{project.as_uri()}?mode=ro", uri=True)
-    try:
-        dump = list(conn.iterdump())
-    finally:
-        conn.close()
-    listing = sorted(p.name for p in project.parent.iterdir())
-    return hashlib.sha256(project.read_bytes()).hexdigest(), dump, listing
+_state = project_state
 
 
 def _check_message(case: corpus.Case, message: str, prefix: str = "") -> None:

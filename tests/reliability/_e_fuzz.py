@@ -5,10 +5,8 @@ which checks that a refused file left the project exactly as it was."""
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import shutil
-import sqlite3
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +19,7 @@ from app.interchange import ImportProblem
 from app.review_import import match_documents, plan_import, unique_layer_name
 from app.store import Store
 from db.connection import open_db
+from tests.db_helpers import project_state
 from tests.hostile import corpus
 from tests.reliability.scale import SCALE, pick
 
@@ -105,15 +104,7 @@ def broken_bytes(draw, original: bytes) -> bytes:
 # ---------------------------------------------------------------- the project and its state
 
 
-def state(project: Path) -> tuple:
-    """The file's bytes, its SQL dump (read with every connection closed) and its folder."""
-    conn = sqlite3.connect(f"{project.as_uri()}?mode=ro", uri=True)
-    try:
-        dump = list(conn.iterdump())
-    finally:
-        conn.close()
-    listing = sorted(p.name for p in project.parent.iterdir())
-    return hashlib.sha256(project.read_bytes()).hexdigest(), dump, listing
+state = project_state
 
 
 @contextmanager
