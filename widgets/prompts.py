@@ -213,7 +213,7 @@ class NotePrompt(_Popup):
         self.text.setTabChangesFocus(True)
         self.text.setMinimumSize(420, 160)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Note for this annotation:"))
+        layout.addWidget(QLabel("Note for this annotation (Ctrl+Enter saves, Esc cancels):"))
         for widget in (self.text, self.draft_label, self.buttons):
             layout.addWidget(widget)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
