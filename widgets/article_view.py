@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 from app.grading import effective_grade, grade_explanation
 from app.model import Annotation, Document, TagType
 from app.offsets import Utf16Map, snap_span
+from widgets.article_suggestions import SuggestionsInView
 from widgets.overlay import Overlay
 from widgets.span_index import Span, SpanIndex
 from widgets.suggestion_layer import SuggestionLayer
@@ -27,7 +28,7 @@ FILL_ALPHA = 60
 LANE_STEP = 3
 
 
-class ArticleView(QPlainTextEdit):
+class ArticleView(SuggestionsInView, QPlainTextEdit):
     annotation_selected = Signal(object)  # Annotation | None
     document_changed = Signal(object)  # document id | None
     context_menu_requested = Signal(QPoint, list, object)  # global pos, annotations, span | None
@@ -158,45 +159,6 @@ class ArticleView(QPlainTextEdit):
         """Outlined spans over the text: (key, start, end, colour, dashed, tooltip html)."""
         self.overlay.set(items, self._map.to_utf16)
         self.viewport().update()
-
-    def set_suggestions(self, items) -> None:
-        """Occurrences (code points, start order) to offer."""
-        self.suggestions.set(items, None if self._map.identity else self._map.to_utf16)
-        self.viewport().update()
-
-    def update_suggestions(self, removed, added) -> None:
-        if removed or added:
-            self.suggestions.update(
-                removed, added, None if self._map.identity else self._map.to_utf16
-            )
-            self.viewport().update()
-
-    def visible_range(self) -> tuple[int, int]:
-        """Code points of the text on screen, from the top-left character to the bottom-right."""
-        port = self.viewport().rect()
-        first = self.cursorForPosition(port.topLeft()).position()
-        last = self.cursorForPosition(port.bottomRight()).position()
-        to_cp = self._map.to_code_point
-        return to_cp(first), to_cp(min(self._map.length_utf16, last + 1))
-
-    def suggestions_over(self, start: int, end: int) -> list:
-        """The suggestions overlapping [start, end) (code points)."""
-        return self.suggestions.overlapping(self._map.to_utf16(start), self._map.to_utf16(end))
-
-    def annotated_over(self, start: int, end: int) -> list[tuple[int, int]]:
-        """(tag type, UTF-16 start) of the annotations overlapping [start, end) (code points)."""
-        spans = self._index.overlapping(self._map.to_utf16(start), self._map.to_utf16(end))
-        return [(s.tag_type_id, s.start) for s in spans]
-
-    def step_suggestion(self, forward: bool = True):
-        """Tab / Shift+Tab: consider the next suggestion, shown outlined and scrolled to."""
-        here = self._map.to_code_point(self.textCursor().position())
-        item = self.suggestions.step(forward, here)
-        if item is not None:
-            self.select_span(item.start, item.end)
-            self.ensureCursorVisible()
-        self.viewport().update()
-        return item
 
     def annotation_ids(self) -> list[str]:
         """Ids of the annotations shown, in start order."""
