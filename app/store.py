@@ -41,6 +41,9 @@ class Store(EntityStoreMixin, SourceStoreMixin, DraftStoreMixin, StepRecordMixin
     # A name may have changed owner or gone (rename, merge, split, delete, alias removed, import):
     # what suggestions found must follow. Not sent for a name only added (aliases_added says it).
     owners_changed = Signal()
+    # Mentions may count under other entities or names now (rename, merge, split, delete,
+    # import): the count panel regroups. Not sent when an undo only forgets names it made.
+    mentions_regrouped = Signal()
     suggestions_changed = Signal(int)  # a suggestion in this document was rejected or restored
     sources_changed = Signal()  # a source was renamed or rated: grades borrowing it changed
 
@@ -144,7 +147,7 @@ class Store(EntityStoreMixin, SourceStoreMixin, DraftStoreMixin, StepRecordMixin
             registry_changed = self._take_away(db, forget)
         self.annotations_removed.emit(list(annotations))
         if registry_changed:
-            self._registry_changed()
+            self._names_forgotten()
 
     def update_annotation(
         self, old: Annotation, new: Annotation, made: CreatedRows | None = None,
@@ -159,7 +162,7 @@ class Store(EntityStoreMixin, SourceStoreMixin, DraftStoreMixin, StepRecordMixin
         self._remember_entities([new])
         self.annotation_updated.emit(old, new)
         if registry_changed:
-            self._registry_changed()
+            self._names_forgotten()
         if aliases:
             self.aliases_added.emit(aliases)
 
@@ -352,7 +355,7 @@ class Store(EntityStoreMixin, SourceStoreMixin, DraftStoreMixin, StepRecordMixin
         if add:
             self.annotations_added.emit(list(add))
         if registry_changed:
-            self._registry_changed()
+            self._names_forgotten()
         if aliases:
             self.aliases_added.emit(aliases)
         self.review_changed.emit(layer)

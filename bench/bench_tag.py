@@ -73,9 +73,9 @@ class CommitTimer:
         store.add_annotations = self._timed_add
         store._transaction = self._timed_transaction
 
-    def _timed_add(self, annotations) -> None:
+    def _timed_add(self, annotations, *args, **kwargs) -> None:
         t0 = time.perf_counter()
-        self.add(annotations)
+        self.add(annotations, *args, **kwargs)
         self.last_add = time.perf_counter() - t0
 
     @contextmanager
@@ -186,7 +186,7 @@ def main() -> int:
           f"documents; open document {doc_id} has {in_doc:,}")  # fmt: skip
     names = window.store.entity_names(ACTOR)
     rng = random.Random(7)
-    prompts.ask_entity = lambda parent, tag, names_, default, note="", pos=None: (
+    prompts.ask_entity = lambda parent, tag, names_, default, note="", pos=None, **_kw: (
         rng.choice(names[:50]),  # a known entity, as most tags name one already in the project
         "",
     )

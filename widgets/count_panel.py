@@ -239,9 +239,9 @@ class CountPanel(QWidget):
         store.annotation_updated.connect(self._on_store_annotation_updated)
         store.documents_changed.connect(self.recount)
         store.sources_changed.connect(self.recount)  # a rating moves borrowed grades: one recount
-        # Renamed, merged, split, deleted, imported: one recount. A name only added (an alias)
-        # changes no count: counts go by entity, their rows expand to the spellings tagged.
-        store.owners_changed.connect(self.recount)
+        # Renamed, merged, split, deleted, imported: one recount. A name only added (an alias),
+        # or forgotten by an undo, changes no count: counts go by entity and follow the tags.
+        store.mentions_regrouped.connect(self.recount)
         store.tag_types_changed.connect(self._on_store_tag_types_changed)
         self.scope_group.buttonToggled.connect(self._on_scope_group_toggled)
         self.type_combo.currentIndexChanged.connect(self._on_type_combo_changed)
