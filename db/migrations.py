@@ -254,6 +254,38 @@ def m005_dialog_drafts(db: Database) -> None:
     )
 
 
+
+@migrations()
+def m006_document_author_and_full_text_search(db: Database) -> None:
+    """An article's author (saved web pages and Word files name one), and a full-text index of
+    titles and texts for search across the project. The index is external-content FTS5: it holds
+    tokens, not a second copy of every article, and triggers keep it in step inside the writing
+    transaction, so an undo or a crash can never leave it disagreeing with the documents.
+    `unicode61 remove_diacritics 2` lets "Hama" find "Ḥamā" and Arabic be searched by word."""
+    statements = (
+        "ALTER TABLE documents ADD COLUMN author TEXT NOT NULL DEFAULT ''",
+        """CREATE VIRTUAL TABLE documents_fts USING fts5(
+            title, text, content='documents', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2')""",
+        """CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+            INSERT INTO documents_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END""",
+        """CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+            INSERT INTO documents_fts (documents_fts, rowid, title, text)
+            VALUES ('delete', old.id, old.title, old.text);
+        END""",
+        """CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN
+            INSERT INTO documents_fts (documents_fts, rowid, title, text)
+            VALUES ('delete', old.id, old.title, old.text);
+            INSERT INTO documents_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END""",
+        "INSERT INTO documents_fts (documents_fts) VALUES ('rebuild')",
+        "CREATE INDEX documents_by_published ON documents (published)",
+    )
+    for statement in statements:  # one by one: executescript would COMMIT first (see m003)
+        db.execute(statement)
+
+
 _LAYER_COLUMNS_V2 = (
     "layer", "id", "document_id", "start", "end", "quote", "prefix", "suffix", "tag_type_id",
     "entity", "credibility", "reliability", "note", "annotator", "created_at", "updated_at",

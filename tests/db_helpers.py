@@ -69,3 +69,18 @@ def project_state(project: Path) -> tuple:
         conn.close()
     listing = sorted(p.name for p in project.parent.iterdir())
     return hashlib.sha256(project.read_bytes()).hexdigest(), dump, listing
+
+
+# The full-text index's segment pages: adding a document and undoing it leaves the index logically
+# as it was (FTS5's own integrity-check proves it agrees with the documents), but in other segments.
+_FTS_SEGMENTS = ('INSERT INTO "documents_fts_data"', 'INSERT INTO "documents_fts_idx"')
+
+
+def logical_dump(conn: sqlite3.Connection) -> list[str]:
+    """The database as sorted SQL text, with the full-text index checked against the documents
+    instead of compared segment for segment: what "undo gives back the database" means."""
+    conn.execute("INSERT INTO documents_fts (documents_fts, rank) VALUES ('integrity-check', 1)")
+    if conn.in_transaction:
+        conn.rollback()  # the check is an INSERT: sqlite3 opened a transaction for it
+    return sorted(line for line in conn.iterdump() if not line.startswith(_FTS_SEGMENTS))
+

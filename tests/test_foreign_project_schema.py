@@ -25,6 +25,17 @@ CASES = {
          "INSERT INTO settings VALUES ('seen', new.quote); END"],
         ["the file contains triggers or views (trigger “spy”)", ALTERED],
     ),
+    "Loupe's own index trigger rewritten to write": (
+        ["DROP TRIGGER documents_fts_delete",
+         "CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN "
+         "DELETE FROM annotations; END"],
+        ["(trigger “documents_fts_delete”)", ALTERED],
+    ),
+    "Loupe's full-text table swapped for another module": (
+        ["DROP TABLE documents_fts",
+         "CREATE VIRTUAL TABLE documents_fts USING fts5(title, text)"],
+        ["virtual table “documents_fts”", ALTERED],
+    ),
     "trigger named to mislead": (
         ['CREATE TRIGGER "spy\u202egpj.exe" AFTER DELETE ON documents BEGIN SELECT 1; END'],
         ["(trigger “spy?gpj.exe”)"],
@@ -211,4 +222,6 @@ def test_the_fence_is_up_and_the_readers_statements_pass(fenced):
     assert fenced.execute("SELECT count(*) FROM annotations NOT INDEXED").fetchone() == (5,)
     assert fenced.execute("PRAGMA quick_check(3)").fetchall() == [("ok",)]
     assert fenced.execute('SELECT "end", quote FROM annotations NOT INDEXED').fetchall()
-    assert len(fenced.execute('PRAGMA table_xinfo("documents")').fetchall()) == 9
+    assert len(fenced.execute('PRAGMA table_xinfo("documents")').fetchall()) == 10  # m006: author
+    with pytest.raises(sqlite3.DatabaseError):  # "vtable constructor failed"
+        fenced.execute("SELECT count(*) FROM documents_fts")  # Loupe's index: let in, never read

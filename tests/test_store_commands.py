@@ -26,6 +26,7 @@ from app.model import Grade, TagType
 from app.offsets import new_annotation
 from app.store import Store
 from db.connection import open_db
+from tests.db_helpers import logical_dump
 
 TEXT = "Rebels took Hama. Homs is next, said al-Jolani; Homs fell by night 🐈.\n"
 OTHER = "Al-Jolani’s men entered Homs. Damascus 🇸🇾 waits.\n"
@@ -51,10 +52,10 @@ class Env:
         return self.store.db
 
     def dump(self) -> list[str]:
-        return sorted(self.db.conn.iterdump())
+        return logical_dump(self.db.conn)
 
     def committed(self) -> list[str]:
-        return sorted(self.reader.iterdump())
+        return logical_dump(self.reader)
 
     def record(self, name: str):
         def slot(*args):

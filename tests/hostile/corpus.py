@@ -1012,7 +1012,7 @@ def db_cases() -> list[Case]:
         _db("db-bad-timestamp", r"created_at must be an ISO 8601 time with zone, like "
             r".*not 'last Tuesday\\u202e'", rf"annotation {ann_id(1)}",
             sql=(f"UPDATE annotations SET created_at = 'last Tuesday{RLO}'",)),
-        _db("db-over-size-limit", r"the file is 3 MiB, over the 1 MiB limit",
+        _db("db-over-size-limit", r"the file is \d MiB, over the 1 MiB limit",
             source=_big_project, limits=(("db.foreign", "MAX_PROJECT_BYTES", MIB),)),
         _db("db-formula-strings", None,
             sql=(f"UPDATE entities SET name = '{FORMULA_ENTITY}' "

@@ -21,6 +21,13 @@ from db import repository
 _VOLATILE = {"_sqlite_migrations": "applied_at"}  # written from the clock; not part of the state
 
 
+def _blob(value: object) -> str:
+    """BLOBs (the full-text index's segments) as hex, so two states compare byte for byte."""
+    if isinstance(value, bytes):
+        return value.hex()
+    raise TypeError(type(value).__name__)
+
+
 def canonical_state(conn: sqlite3.Connection) -> dict:
     """Schema, user_version, application_id and every row of every table, in a fixed order."""
     schema = conn.execute(
@@ -37,7 +44,9 @@ def canonical_state(conn: sqlite3.Connection) -> dict:
         cursor = conn.execute(f'SELECT * FROM "{name}"')
         columns = [d[0] for d in cursor.description]
         keep = [i for i, c in enumerate(columns) if c != _VOLATILE.get(name)]
-        rows = (json.dumps([row[i] for i in keep], ensure_ascii=False) for row in cursor)
+        rows = (
+            json.dumps([row[i] for i in keep], ensure_ascii=False, default=_blob) for row in cursor
+        )
         state[name] = sorted(rows)
     return state
 

@@ -163,8 +163,24 @@ def fill_v4(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO rejected_suggestions VALUES (3, ?, ?, 4)", (start, end))
 
 
+def fill_v5(conn: sqlite3.Connection) -> None:
+    """A note dialog's draft, left behind by a crash, and a grade dialog's on a new span."""
+    start, end, *_ = span(1, "Abu Mohammad al-Jolani")
+    conn.execute(
+        "INSERT INTO drafts VALUES ('note', 'annotation a3 type 1', 1, 'a3', 1, ?, ?, '', ?, ?)",
+        (start, end, "half-typed: said Homs 🐈 is", STAMP),
+    )
+    start, end, *_ = span(2, "حمص هي التالية")
+    conn.execute(
+        "INSERT INTO drafts VALUES ('grade', ?, 2, NULL, 3, ?, ?, 'B2', 'ملاحظة', ?)",
+        (f"span 2 {start} {end} type 3", start, end, STAMP),
+    )
+
+
 # First version each filler applies to; a version gets every filler at or below it.
-FILLERS: dict[int, Callable[[sqlite3.Connection], None]] = {1: fill_v1, 2: fill_v2, 4: fill_v4}
+FILLERS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: fill_v1, 2: fill_v2, 4: fill_v4, 5: fill_v5,
+}  # fmt: skip
 
 
 def first_migrations(version: int) -> Migrations:

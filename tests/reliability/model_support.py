@@ -15,6 +15,7 @@ from app.model import Grade
 from app.offsets import new_annotation
 from app.store import Store
 from db.connection import open_db
+from tests.db_helpers import logical_dump
 
 # Astral characters (a flag, a toned thumb, a cat), Arabic with harakat, Cyrillic, line breaks.
 ARTICLES = (
@@ -35,7 +36,7 @@ grades = st.builds(Grade, st.none() | st.integers(1, 6), st.none() | st.sampled_
 
 
 def dump(store: Store) -> list[str]:
-    return sorted(store.db.conn.iterdump())
+    return logical_dump(store.db.conn)
 
 
 def assert_same_database(now: list[str], then: list[str], what: str) -> None:
