@@ -1,7 +1,9 @@
 """Turning an article file (untrusted bytes) into a Document, or a clear reason why not.
 
 Accepted: UTF-8 with or without BOM, UTF-16 with BOM. Line ends become `\\n`; nothing else in the
-text changes, because every stored offset points into exactly this text.
+text changes, because every stored offset points into exactly this text. Saved web pages, PDF and
+Word files are read by `app.article_html`, `app.article_pdf` and `app.article_docx`, imported only
+when such a file comes (so reading a .txt never loads Qt or an HTML parser).
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from pathlib import Path
 from app.model import Document
 
 MAX_ARTICLE_BYTES = 50 * 1024 * 1024
-ARTICLE_SUFFIXES = (".txt", ".md")
+TEXT_SUFFIXES = (".txt", ".md")
+HTML_SUFFIXES = (".html", ".htm")
+ARTICLE_SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES, ".pdf", ".docx")
 _TITLE_CHARS = 120  # a headline; a first line longer than this is a paragraph
 
 
@@ -22,7 +26,7 @@ class ArticleError(ValueError):
     """An article that cannot be opened; the message names the file and the problem."""
 
 
-def decode_article(data: bytes, name: str) -> str:
+def check_article_bytes(data: bytes, name: str) -> None:
     if not data:
         raise ArticleError(f"{name}: the file is empty.")
     if len(data) > MAX_ARTICLE_BYTES:
@@ -30,6 +34,10 @@ def decode_article(data: bytes, name: str) -> str:
             f"{name}: {len(data) / 1e6:.0f} MB is over the {MAX_ARTICLE_BYTES // 2**20} MB limit "
             "for one article."
         )
+
+
+def decode_article(data: bytes, name: str) -> str:
+    check_article_bytes(data, name)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding, label = "utf-16", "UTF-16"
     else:
@@ -77,14 +85,38 @@ def shorten(line: str, limit: int) -> str:
     return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:—-") + "…"
 
 
-def make_document(text: str, *, title: str = "", source: str = "", url: str = "") -> Document:
-    return Document(None, title or default_title(text), text, text_sha256(text), source, url)
+def make_document(
+    text: str,
+    *,
+    title: str = "",
+    source: str = "",
+    url: str = "",
+    author: str = "",
+    published: str = "",
+) -> Document:
+    title = shorten(title, _TITLE_CHARS) if len(title) > _TITLE_CHARS else title
+    return Document(
+        None,
+        title or default_title(text),
+        text,
+        text_sha256(text),
+        source,
+        url,
+        published=published,
+        author=author,
+    )
 
 
 def read_article(path: str | Path) -> Document:
+    """Plain function, safe to call on a worker thread; every failure is an `ArticleError`."""
     path = Path(path)
-    if path.suffix.lower() not in ARTICLE_SUFFIXES:
-        raise ArticleError(f"{path.name}: Loupe opens .txt and .md articles, not “{path.suffix}”.")
+    suffix = path.suffix.lower()
+    if suffix not in ARTICLE_SUFFIXES:
+        hint = " Save it as .docx and try again." if suffix == ".doc" else ""
+        raise ArticleError(
+            f"{path.name}: Loupe opens .txt, .md, .html, .htm, .pdf and .docx articles, "
+            f"not “{path.suffix}”.{hint}"
+        )
     try:
         size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES:
@@ -95,4 +127,16 @@ def read_article(path: str | Path) -> Document:
         data = path.read_bytes()
     except OSError as exc:
         raise ArticleError(f"{path.name}: cannot be read ({exc.strerror}).") from None
+    if suffix in HTML_SUFFIXES:
+        from app.article_html import read_html
+
+        return read_html(data, path.name)
+    if suffix == ".pdf":
+        from app.article_pdf import read_pdf
+
+        return read_pdf(path, data)
+    if suffix == ".docx":
+        from app.article_docx import read_docx
+
+        return read_docx(data, path.name)
     return make_document(decode_article(data, path.name), title="")

@@ -1,4 +1,4 @@
-"""Document properties: title, source (outlet or channel), URL and publication date."""
+"""Document properties: title, author, source (outlet or channel), URL and publication date."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ class DocumentDialog(QDialog):
         self.setWindowTitle("Document properties")
         self._doc = doc
         self.title = QLineEdit(doc.title)
+        self.author = QLineEdit(doc.author)
+        self.author.setPlaceholderText("the article's byline, if known")
         self.source = QComboBox()
         self.source.setEditable(True)
         self.source.addItems(["", *sources])
@@ -43,6 +45,7 @@ class DocumentDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow("Title:", self.title)
+        form.addRow("Author:", self.author)
         form.addRow("Source:", self.source)
         form.addRow("URL:", self.url)
         form.addRow("Published:", self.published)
@@ -67,6 +70,7 @@ class DocumentDialog(QDialog):
         return replace(
             self._doc,
             title=self.title.text().strip(),
+            author=self.author.text().strip(),
             source=self.source.currentText().strip(),
             url=self.url.text().strip(),
             published=self.published.text().strip(),

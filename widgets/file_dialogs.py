@@ -9,9 +9,8 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 
 def article_paths(parent: QWidget) -> list[str]:
-    paths, _ = QFileDialog.getOpenFileNames(
-        parent, "Open articles", "", "Articles (*.txt *.md);;All files (*)"
-    )
+    filters = "Articles (*.txt *.md *.html *.htm *.pdf *.docx);;All files (*)"
+    paths, _ = QFileDialog.getOpenFileNames(parent, "Open articles", "", filters)
     return paths
 
 
@@ -56,4 +55,27 @@ def entity_list_path(parent: QWidget, save: bool) -> str:
         path, _ = QFileDialog.getSaveFileName(parent, "Export entities", start, filters)
     else:
         path, _ = QFileDialog.getOpenFileName(parent, "Import entities", "", filters)
+    return path
+
+
+def _safe_stem(suggestion: str, fallback: str) -> str:
+    return re.sub(r"[^\w\- ]+", "", suggestion).strip()[:60] or fallback
+
+
+def chart_path(parent: QWidget, suggestion: str) -> str:
+    """A PNG or SVG file name; the suffix decides the format (the chosen filter's if none)."""
+    start = str(Path.home() / f"{_safe_stem(suggestion, 'loupe-chart')}.png")
+    path, chosen = QFileDialog.getSaveFileName(
+        parent, "Export chart", start, "PNG picture (*.png);;SVG drawing (*.svg)"
+    )
+    if path and not Path(path).suffix:
+        path += ".svg" if "svg" in chosen else ".png"
+    return path
+
+
+def report_path(parent: QWidget, suggestion: str) -> str:
+    start = str(Path.home() / f"{_safe_stem(suggestion, 'loupe-report')}.html")
+    path, _ = QFileDialog.getSaveFileName(parent, "Export summary report", start, "HTML (*.html)")
+    if path and not Path(path).suffix:
+        path += ".html"
     return path
