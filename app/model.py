@@ -113,6 +113,7 @@ class Document:
     url: str = ""
     published: str = ""
     created_at: str = field(default_factory=utc_now)
+    author: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +125,8 @@ class DocumentSummary:
     source: str
     annotation_count: int
     length: int
+    published: str = ""  # ISO date as typed in the document's properties, or ""
+    author: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,3 +296,18 @@ class Layer:
     format: str
     imported_at: str
     visible: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One document found by a search across the project, best first (bm25). The snippet marks
+    each matched word between SNIPPET_OPEN and SNIPPET_CLOSE, which views turn into emphasis."""
+
+    document_id: int
+    title: str
+    source: str
+    published: str
+    snippet: str
+
+
+SNIPPET_OPEN, SNIPPET_CLOSE = "\ue000", "\ue001"  # private use: practically never in articles

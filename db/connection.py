@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from db import migrations
+from db.search import optimize_full_text_index
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -206,6 +207,8 @@ def close_db(db: Database) -> None:
         pages, page_size = (db.conn.execute(f"PRAGMA {p}").fetchone()[0]
                             for p in ("page_count", "page_size"))  # fmt: skip
         if db.conn.total_changes and pages * page_size <= VACUUM_LIMIT_BYTES:
+            with contextlib.suppress(sqlite3.Error):  # busy: left for the next close
+                optimize_full_text_index(db)  # a deleted document's words leave the index
             with contextlib.suppress(sqlite3.Error):  # busy, or a read still open: checkpoint
                 db.conn.execute("PRAGMA temp_store = MEMORY")
                 db.conn.execute("VACUUM")

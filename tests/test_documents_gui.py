@@ -69,8 +69,8 @@ def _article_files(tmp_path):
 
 
 def _rows(window) -> list[tuple[str, str, str]]:
-    table = window.documents
-    return [tuple(table.item(r, c).text() for c in range(3)) for r in range(table.rowCount())]
+    """Title, source and tag count of each row shown, top to bottom."""
+    return [(title, source, tags) for title, source, _, tags in window.documents.rows()]
 
 
 def _open(window, monkeypatch, paths) -> None:
@@ -344,9 +344,9 @@ SHORT = "Short note on Greywater\n\nFamilies left for Greywater and Lintz.\n"
 
 
 def _click_document(window, qtbot, title: str) -> None:
-    table = window.documents
-    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == title)
-    rect = table.visualItemRect(table.item(row, 0))
+    table = window.documents.table
+    row = next(i for i, cells in enumerate(window.documents.rows()) if cells[0] == title)
+    rect = table.visualRect(table.model().index(row, 0))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
@@ -397,7 +397,7 @@ def test_list_starts_sorted_a_to_z_by_title(window, qtbot):
     for text in ("Bravo report\n", "alpha report\n", "Charlie report\n"):
         _with_document(window, text)
     assert [r[0] for r in _rows(window)] == ["alpha report", "Bravo report", "Charlie report"]
-    window.documents.sortItems(0, Qt.SortOrder.DescendingOrder)  # a user's choice is kept
+    window.documents.sort_by(0, Qt.SortOrder.DescendingOrder)  # a user's choice is kept
     _with_document(window, "delta report\n")
     assert [r[0] for r in _rows(window)] == [
         "delta report", "Charlie report", "Bravo report", "alpha report",
@@ -408,11 +408,10 @@ def test_sorting_the_list_keeps_the_open_document_selected(window, qtbot):
     a = _with_document(window, LONG)
     _with_document(window, SHORT)
     window.open_document(a.id)
-    window.documents.sortItems(0, Qt.SortOrder.AscendingOrder)
-    window.documents.sortItems(0, Qt.SortOrder.DescendingOrder)
+    window.documents.sort_by(0, Qt.SortOrder.AscendingOrder)
+    window.documents.sort_by(0, Qt.SortOrder.DescendingOrder)
     assert window.view.document_id == a.id
-    (selected, *_) = window.documents.selectedItems()
-    assert selected.text() == a.title
+    assert window.documents.selected_title() == a.title
 
 
 # ---------------------------------------------------------------- first run

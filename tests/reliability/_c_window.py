@@ -105,13 +105,12 @@ class Analyst:
             stored = tuple(sorted(row[0] for row in stored))
         finally:
             reader.close()
-        table = w.documents
         return Seen(
             saved=saved,
             stored=stored,
             painted=tuple(sorted(w.view.annotation_ids())),
-            documents=tuple(
-                tuple(table.item(r, c).text() for c in range(3)) for r in range(table.rowCount())
+            documents=tuple(  # title, source, tag count of each row, as listed
+                (title, source, tags) for title, source, _, tags in w.documents.rows()
             ),
             counts=tuple(count_rows(w.counts)),
             history=(stack.index(), tuple(stack.text(i) for i in range(stack.count()))),

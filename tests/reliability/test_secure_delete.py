@@ -209,3 +209,38 @@ def test_after_a_long_session_closing_leaves_only_the_notes_still_in_use(seed, t
     files = project_files(path)
     assert found(written - kept, files) == {}, "deleted notes survive in the project file"
     assert set(found(kept, files)) == kept
+
+
+# Words of the full-text index (lower case, as FTS5 stores its terms). A term is stored as the
+# part it does not share with the term before it, so the markers are searched by their tails.
+FTS_KEPT_WORD, FTS_GONE_WORD = "qzkeptfulltextmarker", "qzgonefulltextmarker"
+FTS_KEPT_TAIL, FTS_GONE_TAIL = b"keptfulltextmarker", b"gonefulltextmarker"
+
+
+def add_and_delete_indexed_documents(store: Store, stack: QUndoStack) -> None:
+    stack.push(AddDocuments(store, [make_document(f"Kept: {FTS_KEPT_WORD}.\n", title="kept")]))
+    for i in range(3):  # undone one by one: each deletion its own transaction, as in the app
+        text = f"Gone {i}: {FTS_GONE_WORD} near Homs. " * 50 + "\n"
+        stack.push(AddDocuments(store, [make_document(text, title=f"gone {i}")]))
+    for _ in range(3):
+        stack.undo()
+    assert store.search(FTS_GONE_WORD) == (0, []) and store.search(FTS_KEPT_WORD)[0] == 1
+
+
+def test_a_deleted_documents_words_leave_the_full_text_index_on_closing(tmp_path, qapp):
+    path = tmp_path / "project.loupe"
+    db = open_db(path)
+    store, stack = Store(db), QUndoStack()
+    add_and_delete_indexed_documents(store, stack)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    files = b"".join(project_files(path).values())
+    assert FTS_GONE_TAIL in files  # the control: FTS5 only marked them deleted, and they linger
+    stack.clear()
+    close_db(db)
+    files = b"".join(project_files(path).values())
+    assert FTS_GONE_TAIL not in files and FTS_KEPT_TAIL in files
+    reopened = open_db(path)
+    try:
+        assert Store(reopened).search(FTS_KEPT_WORD)[0] == 1  # the index still works
+    finally:
+        reopened.close()
