@@ -1,5 +1,6 @@
 """File ▸ Review colleague's file…: read, match documents (asking where unsure), name the layer,
-anchor with a progress bar that can cancel, then one undoable import and a report.
+anchor with a progress bar that can cancel, then one undoable import and a report. Reading and
+anchoring run on a worker thread (widgets/background.py); the write stays on this thread.
 
 Nothing is written until the plan is complete; a bad file or a cancel leaves the project as it was.
 """
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QProgress
 
 from app.commands import ImportColleagueFile
 from app.interchange import ImportProblem, Progress
+from app.progress import ProgressTracker
 from app.review_import import (
     DocumentMatch,
     ImportCancelled,
@@ -23,6 +25,7 @@ from app.review_import import (
     unique_layer_name,
 )
 from app.store import Store
+from widgets import background
 
 COLLEAGUE_SUFFIXES = (".json", ".jsonld", ".jsonl", ".csv", ".ann", ".loupe", ".db", ".sqlite")
 
@@ -72,13 +75,10 @@ class ColleagueImporter(QObject):
 
     def import_path(self, path: str) -> ImportPlan | None:
         try:
-            dialog, progress = self._progress(f"Reading {Path(path).name}…")
-            try:
-                foreign = self._store.read_colleague_file(path, progress)
-                progress(1, 1)  # formats that report nothing still honour a Cancel pressed now
-            finally:
-                dialog.reset()
-                dialog.deleteLater()
+            foreign = background.run(
+                self._parent, f"Reading {Path(path).name}…",
+                lambda tracker: self._read(path, tracker), title="Review colleague's file",
+            )  # fmt: skip
             matches = self._confirmed(match_documents(
                 foreign, self._store.local_documents(), self._store.document_text
             ))  # fmt: skip
@@ -100,6 +100,12 @@ class ColleagueImporter(QObject):
             return None
         self.imported.emit(plan)
         return plan
+
+    def _read(self, path: str, tracker: ProgressTracker):
+        """On the worker: the colleague's file only, never this project's connection."""
+        foreign = self._store.read_colleague_file(path, tracker)
+        tracker(1, 1)  # formats that report nothing still honour a Cancel pressed now
+        return foreign
 
     def _write(self, plan: ImportPlan) -> bool:
         """One undoable command, one transaction; Cancel while it runs rolls it back."""
@@ -125,20 +131,21 @@ class ColleagueImporter(QObject):
         return out
 
     def _plan(self, foreign, matches, name: str) -> ImportPlan:
-        total = len(foreign.annotations)
-        dialog = QProgressDialog("Anchoring annotations…", "Cancel", 0, max(total, 1), self._parent)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(400)
+        """Anchoring on the worker, against our texts read here first (the worker may not use
+        this thread's database connection)."""
+        texts = {
+            m.local_id: self._store.document_text(m.local_id)
+            for m in matches if m.local_id is not None and m.how in ("hash", "proposed")
+        }  # fmt: skip
+        tag_types = self._store.tag_types()
 
-        def progress(done: int, _total: int) -> None:
-            dialog.setValue(done)
-            QApplication.processEvents()
-
-        try:
+        def work(tracker: ProgressTracker) -> ImportPlan:
+            tracker.stage("Anchoring annotations…", len(foreign.annotations))
             return plan_import(
-                foreign, matches, self._store.tag_types(), self._store.document_text,
-                layer_name=name, progress=progress, cancelled=dialog.wasCanceled,
+                foreign, matches, tag_types, texts.__getitem__,
+                layer_name=name, progress=tracker, cancelled=tracker.cancelled,
             )  # fmt: skip
-        finally:
-            dialog.reset()
-            dialog.deleteLater()
+
+        return background.run(
+            self._parent, "Anchoring annotations…", work, title="Review colleague's file"
+        )

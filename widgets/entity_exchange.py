@@ -17,7 +17,8 @@ from app.entity_commands import ImportEntities
 from app.entity_import import EntityImportPlan, plan_entity_import
 from app.formats import entity_csv
 from app.interchange import MAX_FILE_BYTES, ImportProblem
-from widgets import file_dialogs
+from app.progress import Cancelled, ProgressTracker
+from widgets import background, file_dialogs
 from widgets.entities_edits import readable
 
 log = logging.getLogger(__name__)
@@ -55,8 +56,14 @@ def import_entities(window, path: str | None = None) -> EntityImportPlan | None:
     try:
         if Path(path).stat().st_size > MAX_FILE_BYTES:
             raise ImportProblem(name, "", f"the file is over {MAX_FILE_BYTES // 2**20} MiB")
-        records = entity_csv.parse(Path(path).read_bytes(), name)
-        plan = plan_entity_import(records, store.tag_types(), store.entities(), name)
+        types, known = store.tag_types(), store.entities()  # here: the worker has no connection
+        plan = background.run(
+            window, f"Reading {name}…", lambda tracker: _plan(path, name, types, known, tracker),
+            title="Import entities",
+        )  # fmt: skip
+    except Cancelled:
+        window.show_status("Entity import cancelled; nothing was changed.")
+        return None
     except OSError as exc:
         _refuse(window, f"Could not read {path}: {exc.strerror or exc}.")
         return None
@@ -75,6 +82,13 @@ def import_entities(window, path: str | None = None) -> EntityImportPlan | None:
         return None
     window.show_status(f"Imported {name}: {plan.summary()}. Edit ▸ Undo takes it back.")
     return plan
+
+
+def _plan(path: str, name: str, types, known, tracker: ProgressTracker) -> EntityImportPlan:
+    """On the worker (20,000 entities take ~0.7 s to read and check)."""
+    records = entity_csv.parse(Path(path).read_bytes(), name)
+    tracker.stage(f"Checking {len(records):,} entities…")
+    return plan_entity_import(records, types, known, name)
 
 
 def _refuse(window, text: str) -> None:
