@@ -66,6 +66,11 @@ class CountChart(QWidget):
         return self._plot_widget
 
     @property
+    def ranked_counts(self) -> list[EntityCount]:
+        """The top `top_n` entities, biggest first, whether or not the pane has room for all."""
+        return list(self._ranked)
+
+    @property
     def shown_counts(self) -> list[EntityCount]:
         """The entities drawn, biggest first (the top bar first); see `rows_that_fit`."""
         return list(self._shown)
@@ -157,6 +162,9 @@ class CountChart(QWidget):
             plot.addItem(label)
             self._labels.append(label)
 
+        from widgets.theme import style_plot
+
+        style_plot(widget)  # ground and text in the palette's colours, light or dark
         self._plot_widget = widget
         self.layout().addWidget(widget)
         self._connect_signals()

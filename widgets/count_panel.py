@@ -174,9 +174,12 @@ class CountPanel(QWidget):
         self.stack.addWidget(self.placeholder)
         self.activate_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table)
         self.activate_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        self.activate_shortcut.setWhatsThis("Entity counts: find the mentions of the entity")
 
         self.chart = CountChart(top_n=12)
-        self.chart_section = _section("Most mentioned", self.chart)
+        self.export_chart_button = QToolButton(text="Export…", autoRaise=True)
+        self.export_chart_button.setToolTip("Save this chart as a PNG picture or an SVG drawing")
+        self.chart_section = _section("Most mentioned", self.chart, self.export_chart_button)
         self.grades = GradeSection()  # the matrix, or the grades by source
         self.matrix, self.matrix_section = self.grades.matrix, self.grades
 
@@ -308,16 +311,21 @@ class CountPanel(QWidget):
         return f"{what}{where} yet — {how}"
 
 
-def _section(title: str, body: QWidget) -> QWidget:
-    """A small caption over a splitter pane, so each view says what it counts."""
+def _section(title: str, body: QWidget, extra: QWidget | None = None) -> QWidget:
+    """A small caption over a splitter pane, so each view says what it counts; `extra` (a button)
+    sits at the caption's right."""
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 4, 0, 0)
     layout.setSpacing(2)
     caption = QLabel(title)
-    caption.setStyleSheet("font-weight: 600; color: #444;")
-    layout.addWidget(caption)
+    caption.setStyleSheet("font-weight: 600;")  # the palette's text: readable light or dark
+    head = QHBoxLayout()
+    head.addWidget(caption, 1)
+    if extra is not None:
+        head.addWidget(extra)
+    layout.addLayout(head)
     layout.addWidget(body, 1)
-    chrome = caption.sizeHint().height() + layout.spacing() + 4
+    chrome = head.sizeHint().height() + layout.spacing() + 4
     box.setMaximumHeight(min(body.maximumHeight() + chrome, 16777215))
     return box
