@@ -7,6 +7,7 @@ database → store → undo stack → window; switching project builds a fresh s
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -31,13 +32,26 @@ def _gui_args(argv: list[str]) -> argparse.Namespace:
         "Subcommands for scripts: add, tag, counts, export-csv (see `loupe SUBCOMMAND --help`).",
     )
     parser.add_argument(
-        "--db", type=Path, default=None, help=f"project file to open (default: {default_db_path()})"
+        "--db",
+        type=Path,
+        default=None,
+        help=f"project file to open (default: the one open last, else {default_db_path()})",
     )
-    args = parser.parse_args(argv)
-    if args.db is None:
-        args.db = default_db_path()
-        args.db.parent.mkdir(parents=True, exist_ok=True)
-    return args
+    return parser.parse_args(argv)
+
+
+def _project_to_open(asked: Path | None, settings) -> Path:
+    """The project named on the command line, else the one open last (if still there), else the
+    default one in the platform's data folder."""
+    from app.user_settings import default_db_path
+
+    if asked is not None:
+        return asked
+    if settings.last_project and Path(settings.last_project).is_file():
+        return Path(settings.last_project)
+    path = default_db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def build_window(db, project_path: str, settings, save_settings, *, first_run_sample: bool = True):
@@ -69,6 +83,9 @@ def build_window(db, project_path: str, settings, save_settings, *, first_run_sa
     from widgets.draft_recovery import offer_recovered_drafts
 
     offer_recovered_drafts(window)  # typing a crash interrupted (widgets/drafts.py)
+    from widgets.session_state import restore_session
+
+    restore_session(window)  # font, size, panel layout; the scroll once shown
     return window
 
 
@@ -94,11 +111,18 @@ class ProjectSession:
         except DatabaseOpenError as exc:
             QMessageBox.critical(self.window, "Cannot open project", str(exc))
             return False
+        from app.user_settings import with_recent
+        from widgets.session_state import save_session
+
+        if self.window is not None:
+            save_session(self.window)  # the new window takes the layout the analyst has now
+        self._save(with_recent(self.settings, os.path.abspath(path)))
         window = build_window(db, str(path), self.settings, self._save)
         window.project_open_requested.connect(self.open_project)
         old, self.window = self.window, window
         window.show()
         if old is not None:
+            old.settings = self.settings  # its copy predates this project heading the recent list
             self._close(old)
         return True
 
@@ -147,12 +171,14 @@ def start_gui(argv: list[str]):
     from PySide6.QtWidgets import QApplication, QInputDialog
 
     from app.user_settings import UserSettings, default_config_path, os_user_name
+    from widgets.theme import apply_appearance
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("Loupe")
     _install_error_dialog()
     config = default_config_path()
     settings = UserSettings.load(config)
+    apply_appearance(settings.appearance)
     if not settings.annotator:
         name, ok = QInputDialog.getText(
             None,
@@ -164,7 +190,10 @@ def start_gui(argv: list[str]):
         settings = settings.with_(annotator=name)
         settings.save(config)
     session = ProjectSession(settings, config)
-    return session if session.open_project(str(args.db)) else None
+    opened = session.open_project(str(_project_to_open(args.db, settings)))
+    if not opened and args.db is None and settings.last_project:  # it was said why; the default
+        opened = session.open_project(str(_project_to_open(None, UserSettings())))
+    return session if opened else None
 
 
 def run_gui(argv: list[str]) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 import appdirs
@@ -36,20 +36,32 @@ def os_user_name() -> str:
 class UserSettings:
     annotator: str = ""
     snap_to_words: bool = True
+    article_font_family: str = ""  # "" and 0: the view's own default
+    article_font_size: float = 0.0
+    appearance: str = "system"  # APPEARANCES
+    # The window as it was left (widgets/session_state.py): paths and Qt's opaque layout blobs
+    # (base64), never anything typed into a project.
+    last_project: str = ""
+    recent_projects: tuple[str, ...] = ()
+    window_geometry: str = ""
+    window_state: str = ""
 
     @classmethod
     def load(cls, path: Path) -> UserSettings:
+        """A missing, corrupt, older or newer file gives defaults for what it lacks or garbles:
+        a settings file never stops Loupe from starting."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cls()
-        known = (
-            {k: v for k, v in data.items() if k in cls.__slots__} if isinstance(data, dict) else {}
-        )
-        try:
-            return cls(**known)
-        except TypeError:
+        if not isinstance(data, dict):
             return cls()
+        known = {}
+        for field in fields(cls):
+            value = _valid(field.name, data.get(field.name), field.default)
+            if value is not None:
+                known[field.name] = value
+        return cls(**known)
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -59,3 +71,30 @@ class UserSettings:
 
     def with_(self, **changes) -> UserSettings:
         return replace(self, **changes)
+
+
+APPEARANCES = ("system", "light", "dark")
+MAX_RECENT = 9
+
+
+def _valid(name: str, value, default):
+    """`value` in the default's type, or None when absent or of another type."""
+    if value is None:
+        return None
+    if isinstance(default, bool):
+        return value if isinstance(value, bool) else None
+    if isinstance(default, float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return float(value) if ok and 0 <= value < 1000 else None
+    if isinstance(default, tuple):
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        return tuple(value[:MAX_RECENT]) if ok else None
+    if name == "appearance":
+        return value if value in APPEARANCES else None
+    return value if isinstance(value, str) else None
+
+
+def with_recent(settings: UserSettings, project: str) -> UserSettings:
+    """`project` becomes the last one opened and heads the recent list (once, at most nine)."""
+    rest = [p for p in settings.recent_projects if p != project]
+    return settings.with_(last_project=project, recent_projects=(project, *rest)[:MAX_RECENT])

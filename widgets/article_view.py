@@ -20,6 +20,7 @@ from app.grading import effective_grade, grade_explanation
 from app.model import Annotation, Document, TagType
 from app.offsets import Utf16Map, snap_span
 from widgets.article_suggestions import SuggestionsInView
+from widgets.find_layer import FindInView, FindLayer
 from widgets.overlay import Overlay
 from widgets.span_index import Span, SpanIndex
 from widgets.suggestion_layer import SuggestionLayer
@@ -28,7 +29,7 @@ FILL_ALPHA = 60
 LANE_STEP = 3
 
 
-class ArticleView(SuggestionsInView, QPlainTextEdit):
+class ArticleView(FindInView, SuggestionsInView, QPlainTextEdit):
     annotation_selected = Signal(object)  # Annotation | None
     document_changed = Signal(object)  # document id | None
     context_menu_requested = Signal(QPoint, list, object)  # global pos, annotations, span | None
@@ -68,6 +69,7 @@ class ArticleView(SuggestionsInView, QPlainTextEdit):
         # (name, reliability) of a document's source, for tooltips; set by the window
         self.source_of: Callable[[int], tuple[str, str | None]] | None = None
         self.suggestions = SuggestionLayer()
+        self.find_layer = FindLayer()  # Ctrl+F's matches (widgets/find_bar.py)
         self._unpainted = False
 
     # ------------------------------------------------------------ content
@@ -318,7 +320,7 @@ class ArticleView(SuggestionsInView, QPlainTextEdit):
     # ------------------------------------------------------------ painting
 
     def paintEvent(self, event) -> None:
-        if len(self._index) or len(self.overlay) or len(self.suggestions):
+        if len(self._index) or len(self.overlay) or len(self.suggestions) or len(self.find_layer):
             painter = QPainter(self.viewport())
             try:
                 self._paint_highlights(painter, event.rect())
@@ -341,33 +343,52 @@ class ArticleView(SuggestionsInView, QPlainTextEdit):
                 base = block.position()
                 end = base + block.length()
                 origin = geometry.topLeft()
-                for span, rect in self._segments(
-                    block, origin, base, self._index.overlapping(base, end)
-                ):
+                lines = self._visible_lines(block, origin, clip)
+                for span, rect in self._segments(lines, origin, base, self._index.overlapping):
                     self._paint_span(painter, span, rect)
                 for span, rect in self._segments(
-                    block, origin, base, self.suggestions.index.overlapping(base, end)
+                    lines, origin, base, self.suggestions.index.overlapping
                 ):
                     color = self._colors.get(span.tag_type_id, QColor("gray"))
                     self.suggestions.paint(painter, span, rect, color)
+                self._paint_find_matches(painter, block, origin, base, end)  # over tags' fills
                 for span, rect in self._segments(
-                    block, origin, base, self.overlay.index.overlapping(base, end)
+                    lines, origin, base, self.overlay.index.overlapping
                 ):
                     self.overlay.paint(painter, span, rect)
             block = block.next()
 
-    def _segments(self, block, origin: QPointF, base: int, spans):
-        """Each span's rectangle on each laid-out line of a block."""
-        if not spans:
-            return
+    @staticmethod
+    def _visible_lines(block, origin: QPointF, clip) -> list:
+        """The block's laid-out lines inside the clip, found by bisection: an article pasted as
+        one paragraph is one block of thousands of lines, and walking them all (each against
+        every span of the block) took seconds per paint."""
         layout = block.layout()
-        for i in range(layout.lineCount()):
+        lo, hi = 0, layout.lineCount()
+        while lo < hi:  # the first line whose bottom reaches the clip
+            mid = (lo + hi) // 2
+            line = layout.lineAt(mid)
+            if origin.y() + line.y() + line.height() < clip.top():
+                lo = mid + 1
+            else:
+                hi = mid
+        lines = []
+        for i in range(lo, layout.lineCount()):
             line = layout.lineAt(i)
+            if origin.y() + line.y() > clip.bottom():
+                break
+            lines.append(line)
+        return lines
+
+    @staticmethod
+    def _segments(lines: list, origin: QPointF, base: int, overlapping):
+        """Each span's rectangle on each visible line; spans are looked up per line."""
+        for line in lines:
             l_start = base + line.textStart()
             l_end = l_start + line.textLength()
             top = origin.y() + line.y()
             height = line.height()
-            for span in spans:
+            for span in overlapping(l_start, l_end):
                 s, e = max(span.start, l_start), min(span.end, l_end)
                 if s >= e:
                     continue
@@ -383,5 +404,6 @@ class ArticleView(SuggestionsInView, QPlainTextEdit):
         lane_y = rect.bottom() - 1 - LANE_STEP * self._index.lane(span.key)
         painter.fillRect(QRectF(rect.left(), lane_y - 1, rect.width(), 2), colour)
         if span.key == self._selected:
-            painter.setPen(QPen(colour.darker(150), 2))
+            dark_ground = self.palette().color(self.palette().ColorRole.Base).lightness() < 128
+            painter.setPen(QPen(colour.lighter(150) if dark_ground else colour.darker(150), 2))
             painter.drawRect(rect.adjusted(0, 0, -1, -1))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QBrush, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -32,6 +32,7 @@ from app.agreement import report
 from app.commands import ReviewDecision
 from app.grading import SOURCE, effective_grade, grade_explanation
 from app.store import Store
+from widgets.theme import text_tint
 
 _FIGURES = ("Type", "Agree", "Confl.", "Mine", "Theirs", "Exact F1", "Overlap F1", "κ")
 _FIGURE_TIPS = (
@@ -48,6 +49,15 @@ _FIGURE_TIPS = (
 
 def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
+
+
+REVIEW_KEYS = {
+    "n": "Review mode: next difference",
+    "p": "Review mode: previous difference",
+    "a": "Review mode: accept theirs",
+    "r": "Review mode: reject theirs",
+    "k": "Review mode: keep mine",
+}
 
 
 class ReviewPanel(QWidget):
@@ -107,8 +117,9 @@ class ReviewPanel(QWidget):
         layout.addLayout(buttons)
         layout.addLayout(extra)
         self.shortcuts = {}
-        for key in "npark":
+        for key, what in REVIEW_KEYS.items():
             shortcut = QShortcut(QKeySequence(key.upper()), parent or self)
+            shortcut.setWhatsThis(what)  # Help ▸ Keyboard shortcuts lists it
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.setEnabled(False)  # only while review mode is on
             self.shortcuts[key] = shortcut
@@ -207,7 +218,7 @@ class ReviewPanel(QWidget):
             text = self._describe(item, types, sources)
             entry = QListWidgetItem(text)
             entry.setToolTip(_grade_tip(item, sources))
-            entry.setForeground(QBrush(QColor(review.KIND_COLORS[item.kind]).darker(130)))
+            entry.setForeground(QBrush(text_tint(review.KIND_COLORS[item.kind])))
             if item.decision:
                 font = entry.font()
                 font.setItalic(True)

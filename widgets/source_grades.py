@@ -135,7 +135,7 @@ class GradeSection(QWidget):
         self.stack.addWidget(self.matrix)
         self.stack.addWidget(self.by_source)
         caption = QLabel("Admiralty grades")
-        caption.setStyleSheet("font-weight: 600; color: #444;")
+        caption.setStyleSheet("font-weight: 600;")  # the palette's text: readable light or dark
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
         header.addWidget(caption)
