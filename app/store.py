@@ -21,12 +21,17 @@ from app.model import Annotation, Document, DocumentSummary, EntityCount, GradeC
 from app.review_import import ImportPlan, LocalDocumentRef
 from app.store_drafts import DraftStoreMixin
 from app.store_entities import EntityStoreMixin
+from app.store_search import SearchStoreMixin
 from app.store_sources import SourceStoreMixin
 from app.store_steps import CreatedRows, StepRecordMixin
+from app.store_summary import SummaryStoreMixin
 from db import repository as repo
 
 
-class Store(EntityStoreMixin, SourceStoreMixin, DraftStoreMixin, StepRecordMixin, QObject):
+class Store(
+    EntityStoreMixin, SourceStoreMixin, SummaryStoreMixin, DraftStoreMixin, StepRecordMixin,
+    SearchStoreMixin, QObject,
+):  # fmt: skip
     # Past tense: each is emitted after COMMIT.
     annotations_added = Signal(list)  # list[Annotation]
     annotations_removed = Signal(list)  # list[Annotation]

@@ -254,7 +254,6 @@ def m005_dialog_drafts(db: Database) -> None:
     )
 
 
-
 @migrations()
 def m006_document_author_and_full_text_search(db: Database) -> None:
     """An article's author (saved web pages and Word files name one), and a full-text index of

@@ -19,6 +19,11 @@ from app.model import (
     Grade,
     TagType,
 )
+from db.search import (  # noqa: F401  the store reaches db through this module only
+    document_ids_with_tag_type,
+    match_spans,
+    search_documents,
+)
 
 # ---------------------------------------------------------------- settings
 
@@ -134,7 +139,8 @@ def restore_tag_type(db: Database, snap: TagTypeSnapshot) -> None:
 # ---------------------------------------------------------------- documents
 
 _DOC_COLUMNS = (
-    "d.id, d.title, d.text, d.text_sha256, coalesce(s.name, ''), d.url, d.published, d.created_at"
+    "d.id, d.title, d.text, d.text_sha256, coalesce(s.name, ''), d.url, d.published, d.created_at,"
+    " d.author"
 )
 
 
@@ -158,7 +164,7 @@ def find_document_by_hash(db: Database, text_sha256: str) -> DocumentSummary | N
 def insert_document(db: Database, doc: Document) -> Document:
     cur = db.execute(
         "INSERT INTO documents (id, title, source_id, url, published, text, text_length,"
-        " text_sha256, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+        " text_sha256, created_at, author) VALUES (?,?,?,?,?,?,?,?,?,?)",
         [
             doc.id,
             doc.title,
@@ -169,6 +175,7 @@ def insert_document(db: Database, doc: Document) -> Document:
             len(doc.text),
             doc.text_sha256,
             doc.created_at,
+            doc.author,
         ],
     )
     return Document(
@@ -180,6 +187,7 @@ def insert_document(db: Database, doc: Document) -> Document:
         doc.url,
         doc.published,
         doc.created_at,
+        doc.author,
     )
 
 
@@ -198,8 +206,9 @@ def get_document(db: Database, document_id: int) -> Document | None:
 
 def update_document_properties(db: Database, doc: Document) -> None:
     db.execute(
-        "UPDATE documents SET title = ?, source_id = ?, url = ?, published = ? WHERE id = ?",
-        [doc.title, _source_id(db, doc.source), doc.url, doc.published, doc.id],
+        "UPDATE documents SET title = ?, source_id = ?, url = ?, published = ?, author = ?"
+        " WHERE id = ?",
+        [doc.title, _source_id(db, doc.source), doc.url, doc.published, doc.author, doc.id],
     )
 
 
@@ -208,8 +217,8 @@ def list_document_summaries(
 ) -> list[DocumentSummary]:
     rows = db.execute(
         "SELECT d.id, d.title, coalesce(s.name, ''),"
-        " (SELECT count(*) FROM annotations a WHERE a.document_id = d.id), d.text_length"
-        " FROM documents d LEFT JOIN sources s ON s.id = d.source_id"
+        " (SELECT count(*) FROM annotations a WHERE a.document_id = d.id), d.text_length,"
+        " d.published, d.author FROM documents d LEFT JOIN sources s ON s.id = d.source_id"
         f" WHERE {where} ORDER BY d.id",
         list(params),
     ).fetchall()
@@ -338,7 +347,7 @@ def entity_names(db: Database, tag_type_id: int) -> list[str]:
 # Reports (counts, mentions, export) live in db/reports.py; re-exported so callers have one facade.
 # The entity registry (db/entities.py) and sources (db/sources.py) are reached as modules:
 # `repo.entities.merge_entities(…)`, `repo.sources.…`.
-from db import drafts, entities, sources  # noqa: E402, F401
+from db import drafts, entities, sources, summary  # noqa: E402, F401
 from db.connection import write_transaction  # noqa: E402, F401  (BEGIN IMMEDIATE, for the Store)
 from db.foreign import (  # noqa: E402  (a colleague's Loupe project, read-only: db/foreign.py)
     ForeignProject,
@@ -362,6 +371,7 @@ from db.layers import (  # noqa: E402  (colleagues' layers: db/layers.py)
     set_layer_visible,
     set_own_decisions,
 )
+from db.reader import project_file, read_only  # noqa: E402, F401  (for worker threads)
 from db.reports import (  # noqa: E402
     EXPORT_COLUMNS,
     entity_counts,
@@ -376,5 +386,5 @@ __all__ = [
     "layer_annotations", "layer_exists", "list_layers", "orphans", "own_decisions",
     "set_decisions", "set_own_decisions", "set_layer_visible",
     "ForeignProject", "ForeignProjectAnnotation", "ForeignProjectDocument", "ForeignProjectError",
-    "read_project", "entities", "sources",
+    "read_project", "entities", "sources", "summary",
 ]  # fmt: skip

@@ -83,4 +83,3 @@ def logical_dump(conn: sqlite3.Connection) -> list[str]:
     if conn.in_transaction:
         conn.rollback()  # the check is an INSERT: sqlite3 opened a transaction for it
     return sorted(line for line in conn.iterdump() if not line.startswith(_FTS_SEGMENTS))
-

@@ -283,7 +283,7 @@ def test_count_panel_cycles_through_mentions_across_documents(tagged, qtbot):
     # The third is in the other document: it opens, and the mention far down is scrolled to.
     w.counts.entity_activated.emit(location, "Port Aldane")
     assert _selected(w) == (second_id, s2)
-    assert w.documents.selectedItems()[0].text() == "Dispatch from the coast"
+    assert w.documents.selected_title() == "Dispatch from the coast"
     assert w.view.verticalScrollBar().value() > 0 and _visible(w.view, s2)
     assert "mention 3 of 3" in w.last_message
 

@@ -88,10 +88,10 @@ def test_default_types(window, dialog):
     assert len({t.color.upper() for t in types}) == 3
     assert {t.color.upper() for t in types} <= {c.upper() for c in PALETTE}
     assert [a.text() for a in window.tag_bar.actions() if a.text()] == [
-        "1  Actor", "2  Location", "3  Credibility",
+        "&1  Actor", "&2  Location", "&3  Credibility",
     ]  # fmt: skip
     assert _menu_texts(window) == [
-        "1  Actor", "2  Location", "3  Credibility", "&Accept all suggestions in this document",
+        "&1  Actor", "&2  Location", "&3  Credibility", "&Accept all suggestions in this document",
         "&Manage tag types…",
     ]  # fmt: skip
     assert [dialog.list.item(i).text().split("   ")[0] for i in range(dialog.list.count())] == [
@@ -110,9 +110,9 @@ def test_added_type_gets_free_colour_and_key_and_tags_with_key_4(window, dialog,
 
     action = window.tag_actions[weapon.id]
     assert action in window.tag_bar.actions()
-    assert action.text() == "4  Weapon" and action.shortcut().toString() == "4"
+    assert action.text() == "&4  Weapon" and action.shortcut().toString() == "4"
     assert _icon_colour(action) == QColor(weapon.color).name()
-    assert "4  Weapon" in _menu_texts(window)
+    assert "&4  Weapon" in _menu_texts(window)
     assert any(dialog.list.item(i).text().startswith("Weapon") for i in range(dialog.list.count()))
     assert window.counts.type_combo.findText("Weapon") >= 0
 
@@ -125,7 +125,7 @@ def test_added_type_gets_free_colour_and_key_and_tags_with_key_4(window, dialog,
     qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
     qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
     assert window.store.tag_types() == before
-    assert weapon.id not in window.tag_actions and "4  Weapon" not in _menu_texts(window)
+    assert weapon.id not in window.tag_actions and "&4  Weapon" not in _menu_texts(window)
     _tag(window, qtbot, "bridge", Qt.Key.Key_4)
     assert annotations_for_document(window.store.db, window.view.document_id) == []
 
@@ -155,8 +155,8 @@ def test_rename_shows_everywhere_and_undoes(window, dialog, qtbot):
     actor = _by_name(window, "Actor")
     dialog.rename(actor, " Person ")
     assert window.store.tag_type(actor.id).name == "Person"
-    assert window.tag_actions[actor.id].text() == "1  Person"
-    assert "1  Person" in _menu_texts(window)
+    assert window.tag_actions[actor.id].text() == "&1  Person"
+    assert "&1  Person" in _menu_texts(window)
     qtbot.waitUntil(lambda: count_rows(window.counts) == [("Reyes", "Person", 1)])
     qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
     assert window.store.tag_type(actor.id) == actor
@@ -189,7 +189,7 @@ def test_set_key_moves_a_key_from_another_type_in_one_undo_step(window, dialog, 
     dialog.set_key(location, "1")
     assert window.store.tag_type(location.id).shortcut == "1"
     assert window.store.tag_type(actor.id).shortcut == ""
-    assert window.tag_actions[location.id].text() == "1  Location"
+    assert window.tag_actions[location.id].text() == "&1  Location"
     assert window.tag_actions[actor.id].text() == "Actor"
     assert window.tag_actions[actor.id].shortcut().isEmpty()
     _tag(window, qtbot, "Sorrel River", KEY_1)
@@ -202,7 +202,7 @@ def test_set_key_moves_a_key_from_another_type_in_one_undo_step(window, dialog, 
     qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)  # the key change, both types at once
     assert window.store.tag_type(actor.id) == actor
     assert window.store.tag_type(location.id) == location
-    assert window.tag_actions[actor.id].text() == "1  Actor"
+    assert window.tag_actions[actor.id].text() == "&1  Actor"
 
 
 def test_removing_an_unused_type_does_not_ask(window, dialog, monkeypatch):
@@ -245,7 +245,7 @@ def test_removing_a_used_type_asks_and_undo_restores_everything(window, dialog, 
     ]
     assert _entities(db, actor.id) == []
     assert {a.tag_type_id for a in window.view.annotations()} == {_by_name(window, "Location").id}
-    assert actor.id not in window.tag_actions and "1  Actor" not in _menu_texts(window)
+    assert actor.id not in window.tag_actions and "&1  Actor" not in _menu_texts(window)
     qtbot.waitUntil(lambda: count_rows(window.counts) == [("Sorrel River", "Location", 1)])
     _tag(window, qtbot, "Reyes", KEY_1)  # key 1 tags nothing now
     assert len(annotations_for_document(db, doc_id)) == 1
@@ -256,13 +256,13 @@ def test_removing_a_used_type_asks_and_undo_restores_everything(window, dialog, 
     for ann in actor_anns:
         assert get_annotation(db, ann.id) == ann
     assert {a.id for a in window.view.annotations()} >= {a.id for a in actor_anns}
-    assert window.tag_actions[actor.id].text() == "1  Actor"
+    assert window.tag_actions[actor.id].text() == "&1  Actor"
     qtbot.waitUntil(lambda: ("Reyes", "Actor", 2) in count_rows(window.counts))
-    assert window.documents.item(0, 2).text() == "3"
+    assert window.documents.rows()[0][3] == "3"
 
     qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL_SHIFT)  # redo removes them again
     assert window.store.tag_type(actor.id) is None
-    assert window.documents.item(0, 2).text() == "1"
+    assert window.documents.rows()[0][3] == "1"
 
 
 def test_manage_tag_types_menu_opens_the_dialog(window, monkeypatch):

@@ -14,20 +14,24 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QToolBar, QWidget
 
-from app.articles import ArticleError, make_document, normalise_line_ends, read_article
+from app.articles import make_document
 from app.commands import AddDocuments, EditDocument
 from app.model import Document
+from app.pasted_text import pasted_text
 from app.store import Store
 from app.user_settings import UserSettings
-from widgets import file_dialogs
+from widgets import background_tasks, file_dialogs, keyboard_help
 from widgets.annotation_editor import AnnotationEditor
 from widgets.article_view import ArticleView
 from widgets.count_panel import CountPanel
 from widgets.document_dialog import DocumentDialog
 from widgets.document_list import DocumentList
 from widgets.entities_panel import EntitiesPanel
+from widgets.find_bar import install_find_bar
 from widgets.menus import build_menus, shortcut_rows
 from widgets.review_controller import ReviewController
+from widgets.search_panel import install_search
+from widgets.session_state import save_session
 from widgets.suggestion_controller import SuggestionController
 from widgets.tag_type_dialog import TagTypeDialog, swatch
 
@@ -60,7 +64,8 @@ class MainWindow(QMainWindow):
         self.suggesting = SuggestionController(
             store, undo_stack, self.view, lambda: self.settings.annotator
         )
-        self.documents = DocumentList(self)
+        self.finding = install_find_bar(self)  # Ctrl+F, under the article
+        self.documents = DocumentList(store, self)
         self.counts = CountPanel(store, self)
         self._docks = {
             "documents": self._dock(
@@ -70,7 +75,7 @@ class MainWindow(QMainWindow):
                 "Entity counts", self.counts, Qt.DockWidgetArea.RightDockWidgetArea
             ),
         }
-        self.resizeDocks(list(self._docks.values()), [270, 380], Qt.Orientation.Horizontal)
+        self.resizeDocks(list(self._docks.values()), [330, 380], Qt.Orientation.Horizontal)
         # The registry shares the counts' place as a second tab: hidden until chosen, it costs
         # nothing while tagging (widgets/entities_panel.py).
         self.entities = EntitiesPanel(store, undo_stack, self, notify=self.notify)
@@ -80,6 +85,7 @@ class MainWindow(QMainWindow):
         self._docks["entities"].visibilityChanged.connect(self.entities.on_dock_visibility_changed)
         self.tabifyDockWidget(self._docks["counts"], self._docks["entities"])
         self._docks["counts"].raise_()
+        self.searching = install_search(self)  # Ctrl+Shift+F: a dock behind the document list
         self.tag_bar = QToolBar("Tags", self)
         self.tag_bar.setObjectName("tags")
         self.tag_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -95,6 +101,7 @@ class MainWindow(QMainWindow):
         self._rebuild_tag_actions()
         self.set_annotator(settings.annotator)
         self.refresh_documents()
+        keyboard_help.install_mnemonics(self)  # last: every menu item gets an Alt letter
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -192,16 +199,12 @@ class MainWindow(QMainWindow):
         return added
 
     def open_files(self, paths: list[str]) -> list[Document]:
-        docs, problems = [], []
-        for path in paths:
-            try:
-                docs.append(read_article(path))
-            except ArticleError as exc:
-                problems.append(str(exc))
-        return self.import_documents(docs, problems)
+        read = background_tasks.read_articles(self, paths)  # off the GUI thread, with Cancel
+        return self.import_documents(*read) if read is not None else []
 
     def paste_document(self) -> list[Document]:
-        text = normalise_line_ends(QGuiApplication.clipboard().text())
+        mime = QGuiApplication.clipboard().mimeData()  # rich text from a browser becomes clean
+        text = pasted_text(mime.html() if mime.hasHtml() else "", mime.text())
         if not text.strip():
             self.notify("Paste", "The clipboard holds no text to paste as a document.")
             return []
@@ -245,7 +248,7 @@ class MainWindow(QMainWindow):
             action = QAction(swatch(tag.color), f"{tag.name}", self)
             if tag.shortcut:
                 action.setShortcut(QKeySequence(tag.shortcut))
-                action.setText(f"{tag.shortcut}  {tag.name}")
+                action.setText(f"&{tag.shortcut}  {tag.name}")  # Alt+T, then the key
             action.setToolTip(f"Tag the selected text as {tag.name} (key {tag.shortcut or '—'})")
             action.triggered.connect(lambda _=False, t=tag.id: self.editor.tag_selection(t))
             self.addAction(action)
@@ -296,27 +299,14 @@ class MainWindow(QMainWindow):
         path = file_dialogs.csv_path(self, "loupe-annotations.csv" if whole_project else doc.title)
         if not path:
             return
-        try:
-            n = self.store.export_csv(path, None if whole_project else doc.id)
-        except OSError as exc:
-            self.notify(
-                "Export CSV", f"Could not write {path}: {exc.strerror}.", QMessageBox.Icon.Warning
-            )
-            return
-        self.show_status(f"Exported {n} annotations to {path}")
+        background_tasks.export_csv(self, path, None if whole_project else doc.id)
 
     def export_w3c(self) -> None:
         """All of the analyst's tags, with the articles embedded: what a colleague reviews."""
         path = file_dialogs.json_path(self, f"{self.settings.annotator or 'annotations'}.json")
         if not path:
             return
-        try:
-            n = self.store.export_w3c(path, creator=self.settings.annotator)
-        except OSError as exc:
-            self.notify("Export annotations", f"Could not write {path}: {exc.strerror}.",
-                        QMessageBox.Icon.Warning)  # fmt: skip
-            return
-        self.show_status(f"Exported {n} annotations to {path}")
+        background_tasks.export_w3c(self, path, self.settings.annotator)
 
     def show_status(self, text: str) -> None:
         self.last_message = text
@@ -330,6 +320,7 @@ class MainWindow(QMainWindow):
         box.open()
 
     def closeEvent(self, event) -> None:
+        save_session(self)  # layout to settings.json, document and scroll to the project
         self._doc_refresh.stop()  # its database may be closed right after the window
         self.suggesting.stop()
         super().closeEvent(event)

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QDialog,
     QInputDialog,
     QMainWindow,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
 )
 
 from app.commands import step
-from widgets import entity_exchange, file_dialogs, sources_dialog
+from widgets import entity_exchange, file_dialogs, keyboard_help, sources_dialog
+from widgets.find_bar import menu_actions as find_menu_actions
+from widgets.search_panel import menu_actions as search_menu_actions
 
 
 def _action(window: QMainWindow, menu, text: str, slot, keys=(), checkable=False) -> QAction:
@@ -34,7 +32,7 @@ def build_menus(w) -> dict:
         w, file, "&Open articles…", lambda: w.open_files(file_dialogs.article_paths(w)), ["Ctrl+O"]
     )
     a["paste"] = _action(w, file, "&Paste as new document", w.paste_document, ["Ctrl+Shift+V"])
-    a["properties"] = _action(w, file, "Document p&roperties…", w.edit_properties, ["Ctrl+I"])
+    a["properties"] = _action(w, file, "&Document properties…", w.edit_properties, ["Ctrl+I"])
     a["review"] = _action(w, file, "&Review colleague's file…", lambda: w.reviewing.review_file(),
                           ["Ctrl+R"])  # fmt: skip
     file.addSeparator()
@@ -44,6 +42,9 @@ def build_menus(w) -> dict:
     a["open_project"] = _action(
         w, file, "Open pro&ject…", lambda: w.request_project(False), ["Ctrl+Shift+O"]
     )
+    from widgets import preferences_dialog, session_state
+
+    a["recent_menu"] = session_state.recent_menu(w, file)
     file.addSeparator()
     a["export_doc"] = _action(
         w, file, "&Export CSV — this document…", lambda: w.export_csv(False), ["Ctrl+E"]
@@ -58,6 +59,9 @@ def build_menus(w) -> dict:
     a["import_entities"] = _action(
         w, file, "Import entit&ies…", lambda: entity_exchange.import_entities(w)
     )
+    from widgets import summary_view
+
+    a.update(summary_view.file_actions(w, file))  # export chart (PNG, SVG), summary report
     file.addSeparator()
     a["quit"] = _action(w, file, "&Quit", w.close, ["Ctrl+Q"])
 
@@ -82,10 +86,15 @@ def build_menus(w) -> dict:
     for key in ("edit_details", "edit_note", "delete"):
         a[key].setEnabled(False)
     edit.addSeparator()
-    a["annotator"] = _action(w, edit, "Annotator &name…", lambda: _ask_annotator(w))
+    a["annotator"] = _action(w, edit, "Anno&tator name…", lambda: _ask_annotator(w))
+    a["preferences"] = _action(
+        w, edit, "&Preferences…", lambda: preferences_dialog.open_preferences(w), ["Ctrl+,"]
+    )
     a["sources"] = _action(
         w, edit, "&Sources and reliability…", lambda: sources_dialog.open_sources_dialog(w)
     )
+    edit.addSeparator()
+    a.update(find_menu_actions(w, edit))  # Find…, next, previous, tag all matches
 
     a["tag_menu"] = bar.addMenu("&Tag")
     a["manage_tags"] = QAction("&Manage tag types…", w)
@@ -110,6 +119,8 @@ def build_menus(w) -> dict:
     for dock in w._docks.values():
         view.addAction(dock.toggleViewAction())
     a["entities_panel"] = _action(w, view, "Go to &entities", w.entities.reveal, ["Ctrl+Shift+L"])
+    a.update(search_menu_actions(w, edit, view))  # Search all documents…, Filter the list
+    a.update(summary_view.view_actions(w, view))  # Summary… (charts per document or project)
     view.addAction(w.tag_bar.toggleViewAction())
 
     help_menu = bar.addMenu("&Help")
@@ -140,31 +151,8 @@ def _ask_annotator(w) -> None:
 
 
 def shortcut_rows(w) -> list[tuple[str, str]]:
-    rows = []
-    for action in [*w.tag_actions.values(), *w.actions.values()]:
-        if isinstance(action, QAction) and action.shortcuts():
-            keys = ", ".join(
-                k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
-            )
-            rows.append((keys, action.text().replace("&", "").split("\t")[0]))
-    rows += [
-        ("Click a highlight", "Select it; click again to cycle through stacked ones"),
-        ("Esc", "Clear the annotation selection"),
-    ]
-    return rows
+    return keyboard_help.shortcut_rows(w)
 
 
 def _show_shortcuts(w) -> None:
-    rows = shortcut_rows(w)
-    dialog = QDialog(w)
-    dialog.setWindowTitle("Keyboard shortcuts")
-    table = QTableWidget(len(rows), 2, dialog)
-    table.setHorizontalHeaderLabels(["Keys", "Action"])
-    for i, (keys, text) in enumerate(rows):
-        table.setItem(i, 0, QTableWidgetItem(keys))
-        table.setItem(i, 1, QTableWidgetItem(text))
-    table.resizeColumnsToContents()
-    table.verticalHeader().hide()
-    QVBoxLayout(dialog).addWidget(table)
-    dialog.resize(520, 480)
-    dialog.open()
+    keyboard_help.show_shortcuts(w)
