@@ -18,6 +18,7 @@ from app.alias_match import normalize
 from app.formats.entity_csv import EntityRecord
 from app.interchange import ImportProblem
 from app.model import ENTITY_KIND, Entity, TagType
+from app.wording import plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,4 +132,4 @@ def _form(record: EntityRecord, key: str) -> str:
 
 
 def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+    return plural(n, one, many)

@@ -23,6 +23,7 @@ from app.summary import (
     Timeline,
 )
 from app.svg_chart import Series, bar_chart, column_chart, stacked_bar_chart
+from app.wording import plural
 
 NO_DATE = "no date"
 CHART_WIDTH = 760
@@ -145,8 +146,9 @@ def _timeline(summary: Summary) -> list[str]:
     out.append(_table(["Published", "Mentions"], list(zip(labels, values, strict=True)), 1))
     if t.undated_documents:
         out.append(
-            f'<p class="note">{t.undated_documents:,} document(s) have no usable publication '
-            f"date; their {t.undated_mentions:,} mention(s) are counted under “{NO_DATE}”.</p>"
+            f'<p class="note">{plural(t.undated_documents, "document")} without a usable '
+            f"publication date: their {plural(t.undated_mentions, 'mention')} are counted under "
+            f"“{NO_DATE}”.</p>"
         )
     return out
 
@@ -170,8 +172,8 @@ def render_report(
     for summary in summaries:
         out.append(f'<section><h2 dir="auto">{_e(summary.scope)}</h2>')
         out.append(
-            f'<p class="meta">{summary.documents:,} document(s), {summary.mentions:,} entity '
-            "mention(s).</p>"
+            f'<p class="meta">{plural(summary.documents, "document")}, '
+            f"{plural(summary.mentions, 'entity mention')}.</p>"
         )
         out += _entities(summary) + _credibility(summary) + _timeline(summary)
         out.append("</section>")

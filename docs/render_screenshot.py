@@ -1,7 +1,10 @@
-"""Render docs/screenshot.png: the real main window on the bundled sample article, tagged.
+"""Render the README's pictures: docs/screenshot.png and docs/screenshots/*.png.
 
-Run: `.venv/bin/python docs/render_screenshot.py` (offscreen; no display needed). The tags below are
-applied through the same undo commands the window uses, so the picture is what a user would see.
+Run: `.venv/bin/python docs/render_screenshot.py` (offscreen; no display needed). The real window on
+the bundled sample article plus three short made-up dispatches (below, written for this script),
+tagged through the same undo commands the window uses, so each picture is what a user would see:
+the main window with Ctrl+F's matches, search across documents with the list filtered, the Summary,
+dark mode, Preferences and Help ▸ Keyboard shortcuts.
 """
 
 from __future__ import annotations
@@ -70,29 +73,131 @@ def tag_sample(window) -> None:
     window.undo_stack.push(AddAnnotations(window.store, annotations))
 
 
-def main(out: Path = ROOT / "docs" / "screenshot.png") -> Path:
-    from PySide6.QtCore import QCoreApplication, QTimer
+# Made-up dispatches (title, source, published, text) so search, filters and the summary have
+# several documents, sources and dates to show. Names and places are those of the sample article.
+DISPATCHES = [
+    ("Ceasefire talks stall in Merrin", "Aldane Observer", "2025-03-02",
+     "Talks in Merrin stalled on Sunday. Ilyas Marrow told reporters the Northern Freedom Front "
+     "would not withdraw from Port Aldane. The claim that a ceasefire line was agreed cannot be "
+     "independently verified.\n"),
+    ("Bridge at Greywater reopens", "Kestrel Valley Telegram channel", "2025-03-09",
+     "The Sorrel River bridge near Greywater reopened to traffic, according to a post attributed "
+     "to the Velmoran Ministry of Defence. Residents said NFF checkpoints remained on the road "
+     "to Lintz.\n"),
+    ("Observatory counts displaced families", "Aldane Observatory", "2025-03-16",
+     "The Aldane Observatory said 1,200 families had left Port Aldane since the advance began. "
+     "Colonel Dana Reyes disputed the figure. Marrow called it propaganda.\n"),
+]
+DISPATCH_TAGS = [  # (document index, quote, type name, entity or grade)
+    (0, "Ilyas Marrow", "Actor", "Ilyas Marrow"),
+    (0, "Northern Freedom Front", "Actor", "Northern Freedom Front"),
+    (0, "Port Aldane", "Location", "Port Aldane"),
+    (0, "a ceasefire line was agreed", "Credibility", "C4"),
+    (1, "Greywater", "Location", "Greywater"),
+    (1, "Velmoran Ministry of Defence", "Actor", "Velmoran Ministry of Defence"),
+    (1, "NFF checkpoints remained", "Credibility", "D3"),
+    (2, "Aldane Observatory", "Actor", "Aldane Observatory"),
+    (2, "1,200 families had left Port Aldane", "Credibility", "B2"),
+    (2, "Port Aldane", "Location", "Port Aldane"),
+]
+
+
+def add_dispatches(window) -> None:
+    from app.articles import make_document
+    from app.commands import AddAnnotations
+    from app.model import Grade
+    from app.offsets import new_annotation
+
+    docs = [make_document(text, title=t, source=s, published=p) for t, s, p, text in DISPATCHES]
+    added = window.import_documents(docs, [])
+    types = {t.name: t for t in window.store.tag_types()}
+    annotations = []
+    for index, quote, type_name, value in DISPATCH_TAGS:
+        doc, tag = added[index], types[type_name]
+        start = doc.text.index(quote)
+        credibility = tag.kind == "credibility"
+        annotations.append(new_annotation(
+            doc.text, doc.id, start, start + len(quote), tag.id,
+            entity="" if credibility else value,
+            grade=Grade(int(value[1]), value[0]) if credibility else Grade(), annotator="analyst",
+        ))  # fmt: skip
+    window.undo_stack.push(AddAnnotations(window.store, annotations))
+
+
+def settle(app, ms: int = 300) -> None:
+    """Let timers and paints run. A local loop: Qt 6's quit() would close every window."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+    QCoreApplication.processEvents()
+
+
+def main(out: Path = ROOT / "docs" / "screenshot.png") -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
     import main as loupe
     from app.user_settings import UserSettings
     from db.connection import open_db
+    from widgets import keyboard_help, summary_view, theme
+    from widgets.preferences_dialog import open_preferences
 
     app = QApplication.instance() or QApplication([])
+    theme.apply_appearance("light")
     window = loupe.build_window(
         open_db(None), "analyst.loupe", UserSettings("analyst"), lambda s: None
     )
     window.resize(1440, 860)
     window.show()
+    sample_id = window.view.document_id
+    add_dispatches(window)
+    window.open_document(sample_id)
     tag_sample(window)
-    marrow = window.view.text.index("Marrow")
-    window.view.select_span(marrow, marrow)
-    QTimer.singleShot(300, app.quit)
-    app.exec()
-    QCoreApplication.processEvents()
-    window.grab().save(str(out))
-    return out
+    folder = out.parent / "screenshots"
+    folder.mkdir(exist_ok=True)
+    shots: list[Path] = []
+
+    def shot(widget, path: Path) -> None:
+        settle(app)
+        widget.grab().save(str(path))
+        shots.append(path)
+
+    window.finding.open_bar()
+    window.finding.query.setText("Port Aldane")
+    window.finding.search()
+    shot(window, out)
+
+    window.finding.close_bar()
+    window.searching.reveal()
+    panel = window.searching.panel
+    panel.query.setText("Port Aldane")
+    panel.run_search()
+    panel.open_result(1)
+    shot(window, folder / "search.png")
+
+    dialog = summary_view.open_summary(window)
+    dialog.all_button.setChecked(True)
+    dialog.resize(1000, 900)
+    dialog.reload()
+    shot(dialog, folder / "summary.png")
+    dialog.close()
+
+    shortcuts = keyboard_help.show_shortcuts(window)
+    shot(shortcuts, folder / "shortcuts.png")
+    shortcuts.close()
+
+    preferences = open_preferences(window)
+    shot(preferences, folder / "preferences.png")
+    preferences.reject()
+
+    theme.apply_appearance("dark")
+    window.open_document(sample_id)
+    shot(window, folder / "dark.png")
+    theme.apply_appearance("light")
+    return shots
 
 
 if __name__ == "__main__":
-    print(main())
+    for path in main():
+        print(path)

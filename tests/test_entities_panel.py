@@ -282,3 +282,15 @@ def test_double_click_finds_the_mentions(window, qtbot):
     qtbot.mouseDClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert "Idlib: mention 1 of 2" in w.last_message
     assert w.view.selected_annotation().start == TEXT.index("Idlib")
+
+
+def test_opening_the_window_does_not_load_the_entities_tab_behind_the_counts(qtbot, db):
+    """Qt shows every tab of a dock area when the window first appears, then hides those behind:
+    the registry (1 s for 5,500 entities) must not be read for a tab nobody has opened."""
+    w = make_window(qtbot, db, sample=True)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.wait(150)  # several times the panel's 30 ms refresh delay
+    assert w.entities.refresh_count == 0
+    w._docks["entities"].raise_()
+    qtbot.waitUntil(lambda: w.entities.refresh_count == 1)

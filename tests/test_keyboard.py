@@ -147,3 +147,10 @@ def test_every_button_in_the_panels_can_be_reached_with_tab(qtbot, db):
                 if not (action and not action.shortcut().isEmpty()):
                     unreachable.append(f"{dock.windowTitle()}: {button.text() or button.toolTip()}")
     assert checked > 5 and not unreachable, unreachable
+
+
+def test_each_row_names_its_action_as_the_menu_does(qtbot, db):
+    rows = {(keys, text) for keys, text, _where in full_rows(make_window(qtbot, db))}
+    delete = QKeySequence("Delete").toString(NATIVE)
+    assert (delete, "Delete annotation") in rows  # not cut to "ete annotation" by its key "Del"
+    assert ("1", "Actor") in rows and ("Ctrl+F", "Find…") in rows

@@ -106,6 +106,6 @@ def test_an_empty_project_gives_a_short_sensible_report():
     empty = Summary("All documents", 0, 0, (TypeRanking("Actor", "#0072B2", ()),), (),
                     Timeline("", ()))  # fmt: skip
     page = render_report("empty", "now", "", [empty])
-    assert "0 document(s), 0 entity mention(s)" in page
+    assert "0 documents, 0 entity mentions" in page
     assert "No Actor tags yet." in page and "No claims graded for credibility yet." in page
     assert "No documents." in page and "<svg" not in page

@@ -45,7 +45,7 @@ def open_by_keyboard(qtbot, window):
 def test_summary_shows_the_open_documents_figures_then_the_whole_projects(qtbot, window):
     dialog = open_by_keyboard(qtbot, window)
     assert dialog.document_button.isChecked()
-    assert dialog.heading.text() == "Homs visit — 1 document(s), 4 entity mention(s)"
+    assert dialog.heading.text() == "Homs visit — 1 document, 4 entity mentions"
     assert table_rows(dialog, "Actor") == [["Assad", "2"], ["Jolani", "1"]]
     assert dialog.plots["Actor"].bars.opts["width"] == [2, 1]
     assert table_rows(dialog, "credibility") == [["Reuters", "B", "0", "1", "0", "0", "1", "0"]]
@@ -121,7 +121,7 @@ def test_an_empty_project_gives_an_empty_summary_and_report(qtbot, db, tmp_path,
     dialog = open_by_keyboard(qtbot, window)
     assert dialog.all_button.isChecked() and not dialog.document_button.isEnabled()
     assert dialog.tables == {}
-    assert "0 document(s), 0 entity mention(s)" in dialog.heading.text()
+    assert "0 documents, 0 entity mentions" in dialog.heading.text()
     target = tmp_path / "empty.html"
     monkeypatch.setattr(file_dialogs, "report_path", lambda *_: str(target))
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)

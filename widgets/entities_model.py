@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPixmap, QStandardItem, 
 
 from app.alias_match import normalize
 from app.model import Entity, TagType
+from app.wording import plural
 
 NAME, HERE, ALL, DOCS = range(4)
 HEADERS = ("Entity", "Here", "All", "Docs")
@@ -104,7 +105,8 @@ class EntityTreeModel(QStandardItemModel):
         lines = [e.name]
         if e.aliases:
             lines.append("Also: " + ", ".join(e.aliases))
-        lines.append(f"{here} mention(s) here, {e.mentions} in {len(e.documents)} document(s)")
+        where = plural(len(e.documents), "document")
+        lines.append(f"{plural(here, 'mention')} here, {e.mentions} in {where}")
         lines += [f"• {t}" for t in self.document_titles(e)]
         return "\n".join(lines)
 

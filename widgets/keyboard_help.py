@@ -81,7 +81,8 @@ def full_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
         if not keys or action.isSeparator():
             continue
         text = action.text().replace("&", "").split("\t")[0].strip()
-        text = text.removeprefix(action.shortcut().toString()).strip() or action.toolTip()
+        text = text.removeprefix(f"{action.shortcut().toString()}  ").strip()  # "1  Actor"
+        text = text or action.toolTip()
         row = (keys, text, _where(action, window))
         if row[:2] not in seen:
             seen.add(row[:2])
@@ -150,6 +151,7 @@ class KeyboardShortcutsDialog(QDialog):
         self.table = QTableView(self)
         self.table.setModel(self.proxy)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.model import utc_now
 from app.report_html import NO_DATE, render_report, timeline_columns
 from app.summary import GRADES, Summary
+from app.wording import plural
 from widgets import background, file_dialogs
 from widgets.background import Cancelled
 from widgets.summary_plots import bar_plot, column_plot, stacked_plot
@@ -98,7 +99,7 @@ class SummaryDialog(QDialog):
         self.tables.clear()
         self.plots.clear()
         self.heading.setText(
-            f"{s.scope} — {s.documents:,} document(s), {s.mentions:,} entity mention(s)"
+            f"{s.scope} — {plural(s.documents, 'document')}, {plural(s.mentions, 'entity mention')}"
         )
         self._caption("Most mentioned entities")
         for ranking in s.top_entities:
@@ -130,8 +131,8 @@ class SummaryDialog(QDialog):
             )
             if s.timeline.undated_documents:
                 self._note(
-                    f"{s.timeline.undated_documents:,} document(s) without a usable date: "
-                    f"{s.timeline.undated_mentions:,} mention(s), shown as “{NO_DATE}”."
+                    f"{plural(s.timeline.undated_documents, 'document')} without a usable date: "
+                    f"{plural(s.timeline.undated_mentions, 'mention')}, shown as “{NO_DATE}”."
                 )
         else:
             self._note("No documents.")

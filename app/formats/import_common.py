@@ -19,6 +19,7 @@ from app.articles import default_title, normalise_line_ends, text_sha256
 from app.interchange import ForeignDocument, ForeignFile, ImportProblem, check_offsets, check_text
 from app.model import CONTEXT_CHARS
 from app.offsets import Utf16Map
+from app.wording import plural  # noqa: F401  (formats import it from here)
 
 BOM = "\ufeff"
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -136,10 +137,6 @@ def embedded_document(
         text=stored,
         text_sha256=text_sha256(stored),
     )
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def shown(text: str, limit: int = 60) -> str:
