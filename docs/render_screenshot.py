@@ -76,17 +76,29 @@ def tag_sample(window) -> None:
 # Made-up dispatches (title, source, published, text) so search, filters and the summary have
 # several documents, sources and dates to show. Names and places are those of the sample article.
 DISPATCHES = [
-    ("Ceasefire talks stall in Merrin", "Aldane Observer", "2025-03-02",
-     "Talks in Merrin stalled on Sunday. Ilyas Marrow told reporters the Northern Freedom Front "
-     "would not withdraw from Port Aldane. The claim that a ceasefire line was agreed cannot be "
-     "independently verified.\n"),
-    ("Bridge at Greywater reopens", "Kestrel Valley Telegram channel", "2025-03-09",
-     "The Sorrel River bridge near Greywater reopened to traffic, according to a post attributed "
-     "to the Velmoran Ministry of Defence. Residents said NFF checkpoints remained on the road "
-     "to Lintz.\n"),
-    ("Observatory counts displaced families", "Aldane Observatory", "2025-03-16",
-     "The Aldane Observatory said 1,200 families had left Port Aldane since the advance began. "
-     "Colonel Dana Reyes disputed the figure. Marrow called it propaganda.\n"),
+    (
+        "Ceasefire talks stall in Merrin",
+        "Aldane Observer",
+        "2025-03-02",
+        "Talks in Merrin stalled on Sunday. Ilyas Marrow told reporters the Northern Freedom Front "
+        "would not withdraw from Port Aldane. The claim that a ceasefire line was agreed cannot be "
+        "independently verified.\n",
+    ),
+    (
+        "Bridge at Greywater reopens",
+        "Kestrel Valley Telegram channel",
+        "2025-03-09",
+        "The Sorrel River bridge near Greywater reopened to traffic, according to a post attributed "
+        "to the Velmoran Ministry of Defence. Residents said NFF checkpoints remained on the road "
+        "to Lintz.\n",
+    ),
+    (
+        "Observatory counts displaced families",
+        "Aldane Observatory",
+        "2025-03-16",
+        "The Aldane Observatory said 1,200 families had left Port Aldane since the advance began. "
+        "Colonel Dana Reyes disputed the figure. Marrow called it propaganda.\n",
+    ),
 ]
 DISPATCH_TAGS = [  # (document index, quote, type name, entity or grade)
     (0, "Ilyas Marrow", "Actor", "Ilyas Marrow"),
@@ -171,7 +183,7 @@ def main(out: Path = ROOT / "docs" / "screenshot.png") -> list[Path]:
     window.finding.close_bar()
     window.searching.reveal()
     panel = window.searching.panel
-    panel.query.setText("Port Aldane")
+    panel.query.setText('"Port Aldane"')  # a phrase: the words together
     panel.run_search()
     panel.open_result(1)
     shot(window, folder / "search.png")

@@ -42,3 +42,11 @@ def test_every_window_shortcut_is_in_the_readme_table(qtbot, db):
                 assert re.search(rf"\b{key}\b", table), f"tag key {key} ({action}) missing"
             else:
                 assert key in table, f"{key} ({action}) is not in the README's shortcut table"
+
+
+def test_every_picture_the_readme_shows_is_there():
+    pictures = re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", README)
+    assert len(pictures) >= 5
+    for picture in pictures:
+        png = ROOT / picture
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000, png
