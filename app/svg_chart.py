@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from html import escape  # quote=True by default: also safe in XML attributes
 
 FONT = "system-ui, 'Segoe UI', 'Noto Sans', 'DejaVu Sans', sans-serif"
 TEXT_COLOUR, MUTED_COLOUR, GRID_COLOUR, FALLBACK_COLOUR = "#222222", "#666666", "#dddddd", "#888888"
@@ -38,7 +38,7 @@ class Series:
 def _text(value: object) -> str:
     """Safe inside an element and inside a double- or single-quoted attribute."""
     clean = _XML_FORBIDDEN.sub("", str(value))
-    return escape(clean, {'"': "&quot;", "'": "&#39;"})
+    return escape(clean, quote=True)  # & < > " '
 
 
 def _colour(value: str) -> str:

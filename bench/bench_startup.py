@@ -36,6 +36,7 @@ NOW = "__import__('time').clock_gettime(1)"  # CLOCK_MONOTONIC
 LOUPE_CHILD = f"""
 T = {{'start': {NOW}}}
 import os, sys, json
+from pathlib import Path
 os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')
 sys.path.insert(0, {str(common.ROOT)!r})
 import main
@@ -51,7 +52,7 @@ T['import_db'] = {NOW}
 import widgets.main_window  # likewise, imported by build_window
 T['import_widgets'] = {NOW}
 from app.user_settings import UserSettings
-config = {str(common.OUT / "startup-settings.json")!r}
+config = Path({str(common.OUT / "startup-settings.json")!r})
 session = main.ProjectSession(UserSettings(annotator='bench'), config)
 ok = session.open_project(sys.argv[1])
 assert ok

@@ -88,9 +88,9 @@ DISPATCHES = [
         "Bridge at Greywater reopens",
         "Kestrel Valley Telegram channel",
         "2025-03-09",
-        "The Sorrel River bridge near Greywater reopened to traffic, according to a post attributed "
-        "to the Velmoran Ministry of Defence. Residents said NFF checkpoints remained on the road "
-        "to Lintz.\n",
+        "The Sorrel River bridge near Greywater reopened to traffic, according to a post "
+        "attributed to the Velmoran Ministry of Defence. Residents said NFF checkpoints remained "
+        "on the road to Lintz.\n",
     ),
     (
         "Observatory counts displaced families",

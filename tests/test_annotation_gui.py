@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication
 
 from app.articles import make_document
 from app.commands import AddAnnotations, AddDocuments
@@ -115,3 +116,26 @@ def test_context_menu_offers_edits_for_the_annotation(setup, qtbot):
     assert any(a.menu() and a.text() == "Change type" for a in menu.actions())
     menu_with_span = w.editor.build_context_menu([], (0, 8))
     assert any(t.text().startswith("Tag as Actor") for t in menu_with_span.actions())
+
+
+def test_the_menu_key_opens_the_actions_of_the_highlight_under_the_text_cursor(setup, qtbot):
+    """Shift+F10 / the Menu key: no mouse needed to reach a highlight's edits."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QContextMenuEvent
+
+    w, outer, inner, claim = setup
+    cursor = w.view.textCursor()
+    cursor.setPosition(inner.start + 1)  # ASCII text: code points are UTF-16 units
+    w.view.setTextCursor(cursor)
+    got = []
+    w.view.context_menu_requested.disconnect()
+    w.view.context_menu_requested.connect(lambda pos, stack, span: got.append((pos, stack)))
+    far = QPoint(w.view.viewport().width() - 2, w.view.viewport().height() - 2)  # no highlight
+    event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Keyboard, far, w.view.viewport().mapToGlobal(far)
+    )
+    QApplication.sendEvent(w.view.viewport(), event)
+    pos, stack = got[-1]
+    assert inner.id in {a.id for a in stack}
+    assert w.view.selected_annotation().id in {a.id for a in stack}
+    assert w.view.viewport().rect().contains(w.view.viewport().mapFromGlobal(pos))

@@ -266,11 +266,17 @@ class ArticleView(FindInView, SuggestionsInView, QPlainTextEdit):
         super().keyPressEvent(event)
 
     def contextMenuEvent(self, event) -> None:
-        cp = self._code_point_at(event.pos())
+        """The mouse's place, or with the Menu key (Shift+F10) the text cursor's: the keyboard
+        reaches a highlight's actions (split, delete, edit) by moving the cursor into it."""
+        pos, where = event.pos(), event.globalPos()
+        if event.reason() == event.Reason.Keyboard:
+            pos = self.cursorRect().center()
+            where = self.viewport().mapToGlobal(self.cursorRect().bottomLeft())
+        cp = self._code_point_at(pos)
         stack = self.annotations_at(cp) if cp is not None else []
         if stack and self._selected not in {a.id for a in stack}:
             self.select_annotation(stack[0].id, reveal=False)
-        self.context_menu_requested.emit(event.globalPos(), stack, self.selected_span())
+        self.context_menu_requested.emit(where, stack, self.selected_span())
 
     def event(self, event) -> bool:
         if (
