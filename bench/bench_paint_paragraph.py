@@ -65,7 +65,8 @@ def main() -> int:
             start = time.perf_counter()
             viewport.repaint()
             samples.append(time.perf_counter() - start)
-        print(f"   {tags:,} tags in one {length:,}-character paragraph: repaint {Stats(samples).ms()}")
+        where = f"{tags:,} tags in one {length:,}-character paragraph"
+        print(f"   {where}: repaint {Stats(samples).ms()}")
         window.close()
     print(f"\n   {common.load()}")
     return 0
