@@ -168,7 +168,7 @@ class CountPanel(QWidget):
         self.model = EntityCountModel(self, QuoteSource(self._store, scope))
         self.table = CountTableView(self.model, self.fontMetrics().height() + 6)
         self.placeholder = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
-        self.placeholder.setStyleSheet("color: #777; padding: 16px;")
+        self.placeholder.setStyleSheet("color: palette(placeholder-text); padding: 16px;")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.placeholder)

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegate, QTreeView
 
 from app.model import ENTITY_KIND, EntityCount
+from widgets import theme
 
 ENTITY, TYPE, COUNT = range(3)
 TOP = 0  # internal id of top-level rows; a quote row's id is its entity row's key (≥ 1)
@@ -162,7 +163,7 @@ class EntityCountModel(QAbstractItemModel):
             name = r.entity or "(no entity)"
             return f"{name} — {r.type_name}, {r.count}\nClick to find mentions{more}"
         if role == Qt.ItemDataRole.ForegroundRole and col == ENTITY and not r.entity:
-            return QColor("#888888")
+            return theme.muted()
         return None
 
     def _quote_data(self, index: QModelIndex, role):
@@ -173,7 +174,7 @@ class EntityCountModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COUNT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QColor("#555555")
+            return theme.muted()
         if role == Qt.ItemDataRole.FontRole and col == ENTITY:
             font = QFont()
             font.setItalic(True)

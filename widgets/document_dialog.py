@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.model import Document
+from widgets import theme
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -37,7 +38,7 @@ class DocumentDialog(QDialog):
         self.published = QLineEdit(doc.published)
         self.published.setPlaceholderText("YYYY-MM-DD (or YYYY-MM, YYYY)")
         self.error = QLabel()
-        self.error.setStyleSheet("color: #B00020")
+        self.error.setStyleSheet(theme.alert_css())
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

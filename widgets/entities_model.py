@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPixmap, QStandardItem, 
 from app.alias_match import normalize
 from app.model import Entity, TagType
 from app.wording import plural
+from widgets import theme
 
 NAME, HERE, ALL, DOCS = range(4)
 HEADERS = ("Entity", "Here", "All", "Docs")
@@ -87,7 +88,7 @@ class EntityTreeModel(QStandardItemModel):
             item.setToolTip(tip)
         for column in (HERE, ALL, DOCS):
             row[column].setTextAlignment(RIGHT)
-        grey = QBrush(QColor("#666666"))
+        grey = QBrush(theme.muted())
         for alias in e.aliases:
             child = [_item(alias, alias.casefold()), *(_item("", 0) for _ in HEADERS[1:])]
             child[NAME].setData(normalize(alias), FOLDED)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QLineEdit, QMessageBox, QVBox
 from app.entity_commands import DeleteEntity, EditAliases, MergeEntities, RenameEntity, SplitAlias
 from app.model import ENTITY_KIND
 from widgets import entities_edits as edits
+from widgets import theme
 from widgets.entities_model import ID, KIND, NAME, EntityFilter, EntityTreeModel
 from widgets.entities_tree import EntityTree
 
@@ -115,7 +116,7 @@ class EntitiesPanel(QWidget):
         self.proxy.setSourceModel(self.model)
         self.tree = EntityTree(self.proxy)
         self.summary = QLabel()
-        self.summary.setStyleSheet("color: #666;")
+        self.summary.setStyleSheet("color: palette(placeholder-text);")
         self.detail = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.setStyleSheet("padding: 4px; background: palette(alternate-base);")
@@ -186,7 +187,8 @@ class EntitiesPanel(QWidget):
     def _show_detail(self) -> None:
         current = self.current()
         if current is None or current[0] == "type":
-            self.detail.setText("<span style='color:#777'>Select an entity to see its names and "
+            self.detail.setText(f"<span style='color:{theme.muted().name()}'>Select an entity to "
+                                "see its names and "
                                 "where it is mentioned. F2 renames, Delete deletes; right-click "
                                 "for merge and split.</span>")  # fmt: skip
             return

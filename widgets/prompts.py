@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.grading import effective_grade, grade_explanation
 from app.model import CREDIBILITY_NAMES, RELIABILITY_NAMES, Grade, TagType
+from widgets import theme
 from widgets.drafts import DraftKeeper
 
 
@@ -46,7 +47,7 @@ class _Popup(QDialog):
         # kept as a draft (widgets/drafts.py); hidden otherwise.
         self.draft_label = QLabel()
         self.draft_label.setWordWrap(True)
-        self.draft_label.setStyleSheet("color: #8a4b00")
+        self.draft_label.setStyleSheet(theme.alert_css("notice"))
         self.draft_label.setVisible(False)
 
     def show_near(self, pos: QPoint | None) -> None:

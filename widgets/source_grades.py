@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.grading import reliability_label
 from app.model import Grade, GradeCount, SourceGradeCount
+from widgets import theme
 from widgets.grade_matrix import GradeMatrix
 
 NO_SOURCE = "(no source)"
@@ -114,7 +114,7 @@ class SourceGradeTree(QTreeWidget):
             child.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             child.setToolTip(0, f"{grade.description or 'not graded'} — {r.count} claims")
             if own:
-                child.setForeground(0, QColor("#555555"))
+                child.setForeground(0, theme.muted())
             top.addChild(child)
         top.setExpanded(source not in self._collapsed)
 

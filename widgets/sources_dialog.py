@@ -30,6 +30,7 @@ from app.model import RELIABILITY_NAMES, Source
 from app.source_commands import EditSource
 from app.store import Store
 from app.store_sources import SourceError
+from widgets import theme
 
 NAME, RELIABILITY, DOCUMENTS, CLAIMS = range(4)
 RATINGS: tuple[str | None, ...] = (None, *RELIABILITY_NAMES)
@@ -69,9 +70,9 @@ class SourcesDialog(QDialog):
             alignment=Qt.AlignmentFlag.AlignCenter,
             wordWrap=True,
         )
-        self.placeholder.setStyleSheet("color: #777; padding: 16px;")
+        self.placeholder.setStyleSheet("color: palette(placeholder-text); padding: 16px;")
         self.error = QLabel(wordWrap=True)
-        self.error.setStyleSheet("color: #B00020")
+        self.error.setStyleSheet(theme.alert_css())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

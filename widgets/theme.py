@@ -113,6 +113,19 @@ def text_tint(colour: str) -> QColor:
     return base.lighter(150) if is_dark(QGuiApplication.palette()) else base.darker(130)
 
 
+def muted() -> QColor:
+    """Secondary text (a quote under its entity, an alias): the palette's placeholder grey, which
+    each appearance sets, instead of a fixed grey that vanishes on a dark ground."""
+    return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+
+
+def alert_css(kind: str = "error") -> str:
+    """A style sheet colour for an error (red) or a notice (amber), readable light or dark."""
+    dark = is_dark(QGuiApplication.palette())
+    colour = {"error": ("#B00020", "#FF8A80"), "notice": ("#8A4B00", "#FFB74D")}[kind][dark]
+    return f"color: {colour}"
+
+
 def style_plot(plot_widget: QWidget) -> None:
     """A pyqtgraph PlotWidget in the application palette's colours: ground, axes, text labels."""
     palette = QGuiApplication.palette()
