@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.articles import make_document
 from app.commands import AddAnnotations
@@ -144,3 +145,33 @@ def test_a_name_taught_mid_search_is_looked_for_when_the_search_lands(window, qt
     offered = [(o.start, o.end, o.entity_id) for o in w.suggesting.shown()]
     assert offered == [(o.start, o.end, o.entity_id) for o in fresh]
     assert sum(text[a:b] == "Northern Front" for a, b, _e in offered) == 79
+
+
+def test_a_long_search_shows_a_busy_bar_and_stop_drops_its_result(window, qtbot, gate):
+    """Past half a second the status bar says the document is being searched; Stop keeps the
+    names on screen, drops the rest when it lands, and writes nothing."""
+    w = window
+    progress = w.suggestion_progress
+    reopen_mid_search(w, qtbot)
+    glanced = set(on_screen(w))
+    assert not progress.isVisible()  # quick searches show nothing
+    qtbot.waitUntil(progress.isVisible, timeout=2000)  # SHOW_AFTER_MS later, still searching
+    rows = w.store.db.execute("SELECT count(*) FROM annotations").fetchone()
+    qtbot.mouseClick(progress.stop_button, Qt.MouseButton.LeftButton)
+    assert not progress.isVisible() and w.suggesting.ready()
+    assert "Stopped looking for suggestions" in w.last_message
+    gate.set()  # the worker finishes; its result must be dropped
+    qtbot.wait(100)
+    assert set(on_screen(w)) == glanced
+    assert len(w.suggesting.shown()) == len(glanced)  # only the glance: the rest was dropped
+    assert w.store.db.execute("SELECT count(*) FROM annotations").fetchone() == rows
+
+
+def test_the_busy_bar_goes_away_when_the_search_lands(window, qtbot, gate):
+    w = window
+    reopen_mid_search(w, qtbot)
+    qtbot.waitUntil(w.suggestion_progress.isVisible, timeout=2000)
+    gate.set()
+    qtbot.waitUntil(w.suggesting.ready)
+    qtbot.waitUntil(lambda: not w.suggestion_progress.isVisible())
+    assert len(w.suggesting.shown()) > len(on_screen(w))  # the whole document's, off screen too

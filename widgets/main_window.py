@@ -33,6 +33,7 @@ from widgets.review_controller import ReviewController
 from widgets.search_panel import install_search
 from widgets.session_state import save_session
 from widgets.suggestion_controller import SuggestionController
+from widgets.suggestion_progress import install_suggestion_progress
 from widgets.tag_type_dialog import TagTypeDialog, swatch
 
 
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.reviewing = ReviewController(self)
         self.actions["view_menu"].addMenu(self.reviewing.layers_menu)
         self._annotator_label = QLabel()
+        self.suggestion_progress = install_suggestion_progress(self)  # big documents only
         self.statusBar().addPermanentWidget(self._annotator_label)
         self._doc_refresh = QTimer(self, singleShot=True, interval=50)
         self._connect_signals()

@@ -48,6 +48,8 @@ def _search(matcher, entries, text):
 
 class SuggestionController(RegistryFollower, QObject):
     _searched = Signal(int, object)  # generation, Future of `_search` (queued to the GUI thread)
+    search_started = Signal()  # the whole-document search went to the worker
+    search_ended = Signal()  # … landed, was dropped or was stopped
 
     def __init__(self, store: Store, stack: QUndoStack, view: ArticleView, annotator) -> None:
         """`annotator()` names who accepts, as for any tag the analyst makes."""
@@ -124,6 +126,7 @@ class SuggestionController(RegistryFollower, QObject):
         self._owners, self._pending, self._glanced = None, [], []
         self._painted_doc = None
         self._searching = self._view.document_id is not None and self.enabled
+        self.search_ended.emit()  # the previous document's search, if any, is dropped
         self._start.start()
 
     def _painted(self, doc_id) -> None:
@@ -146,8 +149,10 @@ class SuggestionController(RegistryFollower, QObject):
         self._view.set_suggestions([])
         if not self.enabled or self._view.document_id is None:
             self._searching = False
+            self.search_ended.emit()
             return
         self._searching = True
+        self.search_started.emit()
         gen, doc_id = self._generation, self._view.document_id
         future = self._future = self._pool.submit(
             _search, self._matcher, self._store.alias_entries(), self._view.text
@@ -172,10 +177,19 @@ class SuggestionController(RegistryFollower, QObject):
         rejected = self._store.rejected_suggestions(view.document_id)
         view.update_suggestions([], suggestions(found, self._annotated(found), rejected))
 
+    def stop_search(self) -> None:
+        """The analyst stopped the whole-document search (its progress bar's Stop): its result is
+        dropped when it lands; what was found on screen stays. Nothing is written either way."""
+        if self._searching:
+            self._generation += 1
+            self._searching = False
+            self.search_ended.emit()
+
     def _on_searched(self, generation: int, future: Future) -> None:
         if generation != self._generation or not self._searching or not self.enabled:
             return  # another document, the registry changed meanwhile, or taken already
         self._searching = False
+        self.search_ended.emit()
         if future.cancelled() or future.exception() is not None:
             if future.exception() is not None:
                 raise future.exception()
