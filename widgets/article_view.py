@@ -12,24 +12,22 @@ import gc
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QTextCursor, QTextOption
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from app.grading import effective_grade, grade_explanation
 from app.model import Annotation, Document, TagType
 from app.offsets import Utf16Map, snap_span
+from widgets.article_paint import PaintsHighlights
 from widgets.article_suggestions import SuggestionsInView
 from widgets.find_layer import FindInView, FindLayer
 from widgets.overlay import Overlay
 from widgets.span_index import Span, SpanIndex
 from widgets.suggestion_layer import SuggestionLayer
 
-FILL_ALPHA = 60
-LANE_STEP = 3
 
-
-class ArticleView(FindInView, SuggestionsInView, QPlainTextEdit):
+class ArticleView(PaintsHighlights, FindInView, SuggestionsInView, QPlainTextEdit):
     annotation_selected = Signal(object)  # Annotation | None
     document_changed = Signal(object)  # document id | None
     context_menu_requested = Signal(QPoint, list, object)  # global pos, annotations, span | None
@@ -322,94 +320,3 @@ class ArticleView(FindInView, SuggestionsInView, QPlainTextEdit):
                 f"{note}</p>"
             )
         return "".join(rows)
-
-    # ------------------------------------------------------------ painting
-
-    def paintEvent(self, event) -> None:
-        if len(self._index) or len(self.overlay) or len(self.suggestions) or len(self.find_layer):
-            painter = QPainter(self.viewport())
-            try:
-                self._paint_highlights(painter, event.rect())
-            finally:
-                painter.end()
-        super().paintEvent(event)
-        if self._unpainted:
-            self._unpainted = False
-            self.first_painted.emit(self.document_id)
-
-    def _paint_highlights(self, painter: QPainter, clip) -> None:
-        offset = self.contentOffset()
-        block = self.firstVisibleBlock()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        while block.isValid():
-            geometry = self.blockBoundingGeometry(block).translated(offset)
-            if geometry.top() > clip.bottom():
-                break
-            if block.isVisible() and geometry.bottom() >= clip.top():
-                base = block.position()
-                end = base + block.length()
-                origin = geometry.topLeft()
-                lines = self._visible_lines(block, origin, clip)
-                for span, rect in self._segments(lines, origin, base, self._index.overlapping):
-                    self._paint_span(painter, span, rect)
-                for span, rect in self._segments(
-                    lines, origin, base, self.suggestions.index.overlapping
-                ):
-                    color = self._colors.get(span.tag_type_id, QColor("gray"))
-                    self.suggestions.paint(painter, span, rect, color)
-                self._paint_find_matches(painter, block, origin, base, end)  # over tags' fills
-                for span, rect in self._segments(
-                    lines, origin, base, self.overlay.index.overlapping
-                ):
-                    self.overlay.paint(painter, span, rect)
-            block = block.next()
-
-    @staticmethod
-    def _visible_lines(block, origin: QPointF, clip) -> list:
-        """The block's laid-out lines inside the clip, found by bisection: an article pasted as
-        one paragraph is one block of thousands of lines, and walking them all (each against
-        every span of the block) took seconds per paint."""
-        layout = block.layout()
-        lo, hi = 0, layout.lineCount()
-        while lo < hi:  # the first line whose bottom reaches the clip
-            mid = (lo + hi) // 2
-            line = layout.lineAt(mid)
-            if origin.y() + line.y() + line.height() < clip.top():
-                lo = mid + 1
-            else:
-                hi = mid
-        lines = []
-        for i in range(lo, layout.lineCount()):
-            line = layout.lineAt(i)
-            if origin.y() + line.y() > clip.bottom():
-                break
-            lines.append(line)
-        return lines
-
-    @staticmethod
-    def _segments(lines: list, origin: QPointF, base: int, overlapping):
-        """Each span's rectangle on each visible line; spans are looked up per line."""
-        for line in lines:
-            l_start = base + line.textStart()
-            l_end = l_start + line.textLength()
-            top = origin.y() + line.y()
-            height = line.height()
-            for span in overlapping(l_start, l_end):
-                s, e = max(span.start, l_start), min(span.end, l_end)
-                if s >= e:
-                    continue
-                x1 = origin.x() + line.cursorToX(s - base)[0]
-                x2 = origin.x() + line.cursorToX(e - base)[0]
-                yield span, QRectF(x1, top, x2 - x1, height)
-
-    def _paint_span(self, painter: QPainter, span: Span, rect: QRectF) -> None:
-        colour = self._colors.get(span.tag_type_id, QColor("gray"))
-        fill = QColor(colour)
-        fill.setAlpha(FILL_ALPHA)
-        painter.fillRect(rect, fill)
-        lane_y = rect.bottom() - 1 - LANE_STEP * self._index.lane(span.key)
-        painter.fillRect(QRectF(rect.left(), lane_y - 1, rect.width(), 2), colour)
-        if span.key == self._selected:
-            dark_ground = self.palette().color(self.palette().ColorRole.Base).lightness() < 128
-            painter.setPen(QPen(colour.lighter(150) if dark_ground else colour.darker(150), 2))
-            painter.drawRect(rect.adjusted(0, 0, -1, -1))
