@@ -1,9 +1,9 @@
 """Bar charts as SVG text, for the count panel's "Export chart…" and the HTML report.
 
-Written by hand because pyqtgraph 0.14's SVG exporter fails on the count chart and Qt's
-QSvgGenerator misplaces its bars; a chart is a few dozen rectangles and labels, so plain SVG from
-the chart's data is shorter than working around either, and one writer serves the file export,
-the PNG (Qt renders this SVG) and the report.
+Written by hand because the plotting library's SVG exporter (0.14) fails on the count chart
+and Qt's QSvgGenerator misplaces its bars; a chart is a few dozen rectangles and labels, so
+plain SVG from the chart's data is shorter than working around either, and one writer serves
+the file export, the PNG (Qt renders this SVG) and the report.
 
 Labels are the analyst's tags, which may hold anything: `<`, `&`, quotes, right-to-left Arabic,
 emoji, control characters. Every text goes through `_text` (characters XML 1.0 forbids removed,
