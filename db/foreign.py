@@ -236,8 +236,9 @@ _ALTERED = "which Loupe never creates: another program altered the file, so it i
 
 @functools.cache
 def _loupe_own_code() -> frozenset[tuple[str, str, str]]:
-    """(type, name, sql) of the triggers and the virtual table Loupe itself creates (m006: the
-    full-text index and the triggers keeping it in step), taken from a fresh project in memory.
+    """(type, name, sql) of the triggers, view and virtual table Loupe itself creates (m006: the
+    full-text index, the view it reads and the triggers keeping it in step), taken from a fresh
+    project in memory.
     Only these, character for character, are let through: none can run here, since the copy is
     immutable (no trigger fires) and the authorizer lets no statement read the virtual table."""
     from sqlite_utils import Database
@@ -247,7 +248,7 @@ def _loupe_own_code() -> frozenset[tuple[str, str, str]]:
         migrations.apply(db)
         rows = db.execute(
             "SELECT type, name, sql FROM sqlite_master"
-            " WHERE type = 'trigger' OR sql LIKE 'CREATE VIRTUAL TABLE%'"
+            " WHERE type IN ('trigger', 'view') OR sql LIKE 'CREATE VIRTUAL TABLE%'"
         ).fetchall()
     finally:
         db.close()

@@ -31,6 +31,11 @@ CASES = {
          "DELETE FROM annotations; END"],
         ["(trigger “documents_fts_delete”)", ALTERED],
     ),
+    "Loupe's searchable view rewritten to read another table": (
+        ["DROP VIEW documents_searchable",
+         "CREATE VIEW documents_searchable AS SELECT id, title, quote AS text FROM annotations"],
+        ["view “documents_searchable”", ALTERED],
+    ),
     "Loupe's full-text table swapped for another module": (
         ["DROP TABLE documents_fts",
          "CREATE VIRTUAL TABLE documents_fts USING fts5(title, text)"],

@@ -177,3 +177,64 @@ def test_a_word_in_the_title_outranks_the_same_word_once_in_a_text(qapp):
     ]  # fmt: skip
     stack.clear()
     database.close()
+
+
+# ------------------------------------------------ Arabic with and without vowel marks
+
+HARAKAT = [chr(c) for c in range(0x064B, 0x0653)] + [
+    "\u0670",
+    "\u0640",
+]  # superscript alef, tatweel
+
+
+def bare(word: str) -> str:
+    """As the index reads Arabic: no harakat (fold drops marks) and no tatweel (a letter, Lm)."""
+    return fold(word.replace("\u0640", ""))
+
+
+VOWELLED = st.lists(
+    st.tuples(st.sampled_from("ابتجحدرسشعقلمنهوي"), st.lists(st.sampled_from(HARAKAT), max_size=2)),
+    min_size=1, max_size=6,
+).map(lambda letters: "".join(c + "".join(marks) for c, marks in letters))  # fmt: skip
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(VOWELLED, SEPARATORS), min_size=1, max_size=20), st.data())
+def test_vowelled_arabic_is_found_with_or_without_its_marks(scratch, words, data):
+    """The index reads Arabic without harakat and tatweel (m006's view): "الحمد" finds "الْحَمْدُ",
+    and the place found is the whole vowelled word, its last letter's marks included."""
+    store, stack = scratch
+    text = "".join(w + sep for w, sep in words) + "\n"
+    target = data.draw(st.sampled_from([w for w, _ in words]))
+    typed = data.draw(st.sampled_from([target, bare(target)]))
+    add = AddDocuments(store, [make_document(text, title="x")])
+    stack.push(add)
+    try:
+        assert add.added[0].id in {hit.document_id for hit in store.search(typed)[1]}
+        spans = store.search_matches(add.added[0].id, typed)
+        expected = [i for i, (w, _) in enumerate(words) if bare(w) == bare(target)]
+        assert len(spans) == len(expected)
+        for (start, end), index in zip(spans, expected, strict=True):
+            word_start = sum(len(w) + len(sep) for w, sep in words[:index])
+            assert (start, end) == (word_start, word_start + len(words[index][0]))
+    finally:
+        stack.undo()
+        stack.clear()
+
+
+def test_a_vowelled_title_and_text_are_found_by_the_bare_word(qapp):
+    database = open_db(None)
+    s, stack = Store(database), QUndoStack()
+    text = "قَالَ الْمُتَحَدِّثُ إِنَّ دِمَشْقَ هَادِئَةٌ جِدًّا.\n"
+    stack.push(AddDocuments(s, [make_document(text, title="تَقْرِيرُ دِمَشْقَ")]))
+    try:
+        doc_id = s.document_summaries()[0].id
+        for typed in ("دمشق", "المتحدث", "جدا", "هادئة", "تقرير"):
+            assert [h.document_id for h in s.search(typed)[1]] == [doc_id], typed
+        ((start, end),) = s.search_matches(doc_id, "دمشق")
+        assert text[start:end] == "دِمَشْقَ"
+    finally:
+        stack.clear()
+        database.close()
