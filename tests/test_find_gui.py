@@ -176,6 +176,21 @@ def test_escape_closes_the_bar_and_clears_the_highlights(window, qtbot):
     assert window.view.viewport().geometry().bottom() >= window.view.height() - 4
 
 
+def test_escape_in_the_article_clears_a_selection_first_then_closes_the_bar(window, qtbot):
+    qtbot.keyClick(window.view, Qt.Key.Key_F, CTRL)
+    type_in(qtbot, window.finding, "jolani")
+    start, end = spans_of(TEXT, "jolani")[0]
+    actor = window.store.tag_types()[0].id
+    ann = new_annotation(TEXT, window.view.document_id, start, end, actor, entity="Jolani")
+    window.undo_stack.push(AddAnnotations(window.store, [ann]))
+    window.view.setFocus()
+    window.view.select_annotation(ann.id, reveal=False)
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)
+    assert window.view.selected_annotation() is None and window.finding.isVisible()
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)
+    assert not window.finding.isVisible() and len(window.view.find_layer) == 0
+
+
 def test_match_case_whole_words_and_accents_options(window, qtbot):
     qtbot.keyClick(window.view, Qt.Key.Key_F, CTRL)
     bar = window.finding

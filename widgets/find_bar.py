@@ -141,6 +141,15 @@ class FindBar(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._view and event.type() == QEvent.Type.Resize:
             self._place()
+        elif (
+            watched is self._view
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Escape
+            and self.isVisible()
+            and self._view.selected_annotation() is None  # Esc clears a selection first
+        ):
+            self.close_bar()  # as in editors: Esc in the text closes the find bar too
+            return True
         return False
 
     def _place(self) -> None:

@@ -32,7 +32,7 @@ KEYS_IN_CONTEXT: tuple[tuple[str, str, str], ...] = (
     ("Tab / Shift+Tab", "Next / previous suggestion (a known name not yet tagged)", "Article"),
     ("Enter or Space / Backspace", "Accept the suggestion as a tag / reject it", "Article"),
     ("Click a highlight", "Select it; click again to cycle through stacked ones", "Article"),
-    ("Esc", "Clear the annotation selection", "Article"),
+    ("Esc", "Clear the annotation selection; with none, close the find bar", "Article"),
     ("F2 / Ins / Ctrl+M / Delete", "Rename / add an alias / merge / delete", "Entities panel"),
 )
 
