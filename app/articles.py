@@ -107,8 +107,10 @@ def make_document(
     )
 
 
-def read_article(path: str | Path) -> Document:
-    """Plain function, safe to call on a worker thread; every failure is an `ArticleError`."""
+def read_article(path: str | Path, progress=None) -> Document:
+    """Plain function, safe to call on a worker thread; every failure is an `ArticleError`.
+    `progress(done, total)`, if given, hears of a PDF's pages, and may raise to stop between
+    two (the other formats are read in one step)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in ARTICLE_SUFFIXES:
@@ -134,7 +136,7 @@ def read_article(path: str | Path) -> Document:
     if suffix == ".pdf":
         from app.article_pdf import read_pdf
 
-        return read_pdf(path, data)
+        return read_pdf(path, data, progress)
     if suffix == ".docx":
         from app.article_docx import read_docx
 

@@ -201,9 +201,9 @@ def test_opening_several_articles_shows_progress_and_cancel_adds_none(
         paths[-1].write_text(f"Report number {n} from the northern district.\n", "utf-8")
     real = background_tasks.read_article
 
-    def slow_read(path):
+    def slow_read(path, progress=None):
         wait_for(go)
-        return real(path)
+        return real(path, progress)
 
     monkeypatch.setattr(background_tasks, "read_article", slow_read)
     monkeypatch.setattr(file_dialogs, "article_paths", lambda parent: [str(p) for p in paths])
@@ -225,6 +225,42 @@ def test_opening_several_articles_shows_progress_and_cancel_adds_none(
         assert {"Report number 0 from the northern district.", "Report number 2 from the "
                 "northern district."} <= titles  # fmt: skip
         assert w.undo_stack.count() == depth + 1
+
+
+def test_a_long_pdf_shows_its_pages_and_cancel_stops_between_two(
+    window, project, qtbot, tmp_path, monkeypatch
+):
+    """One big PDF: the bar moves page by page, and Cancel stops at the next page, not at the
+    end of the file; nothing is added."""
+    import app.article_pdf as article_pdf
+    from tests.article_files import write_pdf
+
+    w, go, read = window, threading.Event(), []
+    pdf = write_pdf(tmp_path / "long.pdf", [f"Page {n} of the long report." for n in range(40)])
+    real = article_pdf._page_text
+
+    def page_text(document, page):
+        read.append(page)
+        if page == 10:
+            wait_for(go)  # the analyst looks at the bar here, and cancels
+        return real(document, page)
+
+    monkeypatch.setattr(article_pdf, "_page_text", page_text)
+    monkeypatch.setattr(file_dialogs, "article_paths", lambda parent: [str(pdf)])
+    before, depth = snapshot(project[0]), w.undo_stack.count()
+
+    def act(dialog):
+        press_cancel(qtbot)(dialog)
+        go.set()
+
+    with Watch(w, act) as watch:
+        w.actions["open"].trigger()
+    label, value, maximum, _tick = watch.seen
+    assert label == "Reading long.pdf (1 of 1)…" and maximum == 1000
+    assert 10 * 1000 // 40 <= value < 1000  # pages already read moved the bar
+    assert read == list(range(11))  # stopped after the page it was on
+    assert w.last_message == "Opening cancelled; no article was added."
+    assert snapshot(project[0]) == before and w.undo_stack.count() == depth
 
 
 # ---------------------------------------------------------------- exports

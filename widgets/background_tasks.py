@@ -25,13 +25,18 @@ def read_articles(window, paths: list[str]) -> tuple[list[Document], list[str]] 
     def work(tracker: ProgressTracker) -> tuple[list[Document], list[str]]:
         docs, problems = [], []
         for i, path in enumerate(paths):
-            tracker.stage(f"Reading {Path(path).name} ({i + 1} of {len(paths)})…", len(paths))
-            tracker(i, len(paths))
+            name, scale = Path(path).name, 1000  # a file's pages as thousandths of a file
+
+            def pages(done: int, total: int, i=i, scale=scale) -> None:
+                tracker(i * scale + done * scale // max(total, 1), len(paths) * scale)
+
+            tracker.stage(f"Reading {name} ({i + 1} of {len(paths)})…", len(paths) * scale)
+            tracker(i * scale, len(paths) * scale)
             try:
-                docs.append(read_article(path))
+                docs.append(read_article(path, pages))
             except ArticleError as exc:
                 problems.append(str(exc))
-        tracker(len(paths), len(paths))
+        tracker(len(paths) * 1000, len(paths) * 1000)
         return docs, problems
 
     try:
