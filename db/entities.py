@@ -82,11 +82,34 @@ def find_entity(db: Database, tag_type_id: int, name: str) -> int | None:
     return row[0] if row else None
 
 
+ID_HIGH_WATER = "entity_id_high_water"  # settings key: the highest entity id ever given
+
+
+def new_entity_id(db: Database) -> int:
+    """An id no entity of this project ever had. Rowids are reused once the highest is deleted,
+    so after a merge another window (or `loupe`) could take the id the merge freed, and the
+    merge's undo, which puts the entity back under its own id, was refused. The high-water mark
+    only rises: an undo takes its entities away but not the mark, as SQLite's AUTOINCREMENT
+    keeps its counter (tests compare the database without it)."""
+    top = db.execute("SELECT coalesce(max(id), 0) FROM entities").fetchone()[0]
+    mark = db.execute("SELECT value FROM settings WHERE key = ?", [ID_HIGH_WATER]).fetchone()
+    new = max(top, int(mark[0]) if mark and str(mark[0]).isdigit() else 0) + 1
+    db.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [ID_HIGH_WATER, str(new)],
+    )
+    return new
+
+
 def create_entity(db: Database, tag_type_id: int, name: str, entity_id: int | None = None) -> int:
-    return db.execute(
+    """`entity_id` puts an entity back under its own id (undo, redo); None gives a new one."""
+    entity_id = new_entity_id(db) if entity_id is None else entity_id
+    db.execute(
         "INSERT INTO entities (id, tag_type_id, name) VALUES (?, ?, ?)",
         [entity_id, tag_type_id, name],
-    ).lastrowid
+    )
+    return entity_id
 
 
 def mentions_in_document(db: Database, document_id: int) -> dict[int, int]:

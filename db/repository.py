@@ -293,9 +293,7 @@ def _entity_id(db: Database, tag_type_id: int, name: str) -> int | None:
     ).fetchone()
     if row:
         return row[0]
-    return db.execute(
-        "INSERT INTO entities (tag_type_id, name) VALUES (?, ?)", [tag_type_id, name]
-    ).lastrowid
+    return entities.create_entity(db, tag_type_id, name)
 
 
 # Column order of an annotation row; the update rewrites all but the first two and created_at.

@@ -74,6 +74,9 @@ def project_state(project: Path) -> tuple:
 # The full-text index's segment pages: adding a document and undoing it leaves the index logically
 # as it was (FTS5's own integrity-check proves it agrees with the documents), but in other segments.
 _FTS_SEGMENTS = ('INSERT INTO "documents_fts_data"', 'INSERT INTO "documents_fts_idx"')
+# The highest entity id ever given (db.entities.new_entity_id) only rises, as SQLite's own
+# AUTOINCREMENT counter does: an undo takes the entities away, not the mark.
+_COUNTERS = ("INSERT INTO \"settings\" VALUES('entity_id_high_water',",)
 
 
 def logical_dump(conn: sqlite3.Connection) -> list[str]:
@@ -82,4 +85,5 @@ def logical_dump(conn: sqlite3.Connection) -> list[str]:
     conn.execute("INSERT INTO documents_fts (documents_fts, rank) VALUES ('integrity-check', 1)")
     if conn.in_transaction:
         conn.rollback()  # the check is an INSERT: sqlite3 opened a transaction for it
-    return sorted(line for line in conn.iterdump() if not line.startswith(_FTS_SEGMENTS))
+    skipped = _FTS_SEGMENTS + _COUNTERS
+    return sorted(line for line in conn.iterdump() if not line.startswith(skipped))

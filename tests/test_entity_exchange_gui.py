@@ -9,6 +9,7 @@ from app.articles import make_document
 from app.commands import AddAnnotations, AddDocuments
 from app.offsets import new_annotation
 from db.connection import open_db
+from tests.db_helpers import logical_dump
 from tests.gui_helpers import make_window
 from widgets import file_dialogs
 
@@ -45,7 +46,7 @@ def registry(store):
 
 
 def dump(store):
-    return list(store.db.conn.iterdump())
+    return logical_dump(store.db.conn)
 
 
 def test_a_registry_travels_to_a_fresh_project_intact(qtbot, db, tmp_path, chosen):

@@ -19,6 +19,7 @@ from app.entity_commands import (
 from app.offsets import new_annotation
 from app.store import Store
 from app.store_entities import EntityError
+from tests.db_helpers import logical_dump
 
 TEXT = (
     "Abu Mohammad al-Jolani spoke in Idlib. Jolani said HTS would hold Idlib. "
@@ -45,7 +46,7 @@ def tag(store, stack, doc, quote, entity, tag_type=ACTOR, occurrence=1):
 
 
 def dump(store):
-    return list(store.db.conn.iterdump())
+    return logical_dump(store.db.conn)
 
 
 def by_name(store, name):

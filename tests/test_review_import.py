@@ -12,6 +12,7 @@ from app.interchange import ForeignAnnotation, ForeignDocument, ForeignFile, Imp
 from app.model import Grade
 from app.review_import import ImportCancelled, match_documents, plan_import
 from app.store import Store
+from tests.db_helpers import logical_dump
 
 TEXT = "Rebels entered Homs on Friday. Officials in Damascus denied that Homs had fallen.\n"
 
@@ -35,7 +36,7 @@ def store(qapp, db):
 
 
 def dump(db):
-    return list(db.conn.iterdump())
+    return logical_dump(db.conn)
 
 
 def plan_for(store, foreign, layer="Dana", **kw):

@@ -251,12 +251,6 @@ def test_a_command_kept_waiting_past_the_timeout_says_so_in_one_plain_line(
     assert loupe(["add", str(article), "--db", str(project)]) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: entity ids are SQLite rowids, reused once the highest is gone, so another "
-    "window can take the id a merge freed and the merge's undo (same ids) is refused; a never-"
-    "reuse id policy conflicts with 'undo of all restores the database' (docs/reliability.md)",
-)
 def test_undoing_a_merge_after_another_window_named_a_new_entity_puts_the_merged_entity_back(
     qapp, project
 ) -> None:
@@ -267,6 +261,7 @@ def test_undoing_a_merge_after_another_window_named_a_new_entity_puts_the_merged
     mine, other = open_session(project, "mine", 1), open_session(project, "other", 2)
     mine._merge()  # tags "mine keep 0" and "mine gone 0", merges the second into the first
     other._tag("a name nobody used before")
-    step(mine.stack, forward=False)  # refused: UNIQUE constraint failed: entities.id
+    step(mine.stack, forward=False)  # was refused ("UNIQUE constraint failed: entities.id")
+    # when the other window's new entity took the id the merge had freed
     names = {e.name for e in mine.store.entities()}
     assert {"mine keep 0", "mine gone 0", "a name nobody used before"} <= names
