@@ -10,24 +10,20 @@ screen.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QProgressDialog, QPushButton
 
 from app import review_import, store_background
 from app.commands import AddAnnotations
 from app.formats import w3c
 from app.offsets import new_annotation
 from db import repository
+from tests.background_helpers import Watch, press_cancel, reader_threads, wait_for
 from tests.gui_helpers import make_window
 from widgets import background_tasks, colleague_import, file_dialogs
-
-WAIT_LIMIT = 3000  # steps of 5 ms: a step nobody releases fails the test instead of hanging
 
 
 @pytest.fixture
@@ -45,52 +41,6 @@ def window(qtbot, project, monkeypatch):
     monkeypatch.setattr(colleague_import, "ask_layer_name", lambda parent, default: default)
     monkeypatch.setattr(colleague_import, "confirm_match", lambda *a: True)
     return make_window(qtbot, project[1], sample=True)
-
-
-class Watch:
-    """A GUI-thread timer while a task works: counts its ticks, notes what the progress dialog
-    shows once it is on screen, and acts (lets the work go, or cancels) only after `TICKS` more
-    ticks, so the work ends only if the event loop kept running while it went on."""
-
-    TICKS = 20  # of a 10 ms timer
-
-    def __init__(self, window, act) -> None:
-        self.window, self.act = window, act
-        self.ticks, self.seen, self.acted = 0, None, False
-        self.timer = QTimer(interval=10)
-        self.timer.timeout.connect(self._tick)
-
-    def _tick(self) -> None:
-        self.ticks += 1
-        dialog = self.window.findChild(QProgressDialog, "background_progress")
-        if dialog is None or not dialog.isVisible() or self.acted:
-            return
-        if self.seen is None:
-            self.seen = (dialog.labelText(), dialog.value(), dialog.maximum(), self.ticks)
-        elif self.ticks - self.seen[3] >= self.TICKS:
-            self.acted = True
-            self.act(dialog)
-
-    def __enter__(self) -> Watch:
-        self.timer.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.timer.stop()
-
-
-def press_cancel(qtbot):
-    return lambda dialog: qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
-
-
-def wait_for(event: threading.Event, report=None) -> None:
-    """On the worker: report progress until `event` is set; the tracker raises once cancelled."""
-    for i in itertools.count():
-        if event.wait(0.005):
-            return
-        if report is not None:
-            report(min(i, 99), 100)
-        assert i < WAIT_LIMIT, "the test never let the slow step go"
 
 
 def snapshot(path: Path) -> tuple[list[str], str]:
@@ -328,14 +278,7 @@ def test_export_reads_the_project_through_its_own_connection_on_the_worker(
 ):
     w = window
     tag_some(w)
-    threads = []
-    real = repository.read_only
-
-    def watched(path):
-        threads.append(threading.current_thread())
-        return real(path)
-
-    monkeypatch.setattr(repository, "read_only", watched)
+    threads = reader_threads(monkeypatch)
     target = tmp_path / "all.csv"
     monkeypatch.setattr(file_dialogs, "csv_path", lambda parent, s: str(target))
     w.export_csv(whole_project=True)

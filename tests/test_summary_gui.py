@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from app.commands import AddAnnotations
 from app.offsets import new_annotation
 from db import repository
+from tests.background_helpers import reader_threads
 from tests.gui_helpers import make_window
 from tests.summary_helpers import TEXTS, build_project, word
 from widgets import file_dialogs
@@ -148,14 +149,7 @@ def file_window(qtbot, tmp_path):
 def test_a_project_file_is_counted_on_a_worker_with_the_same_figures(
     qtbot, file_window, tmp_path, monkeypatch
 ):
-    threads = []
-    real = repository.read_only
-
-    def watched(path):
-        threads.append(threading.current_thread())
-        return real(path)
-
-    monkeypatch.setattr(repository, "read_only", watched)
+    threads = reader_threads(monkeypatch)
     target = tmp_path / "report.html"
     monkeypatch.setattr(file_dialogs, "report_path", lambda *_: str(target))
     file_window.actions["export_report"].trigger()
@@ -168,7 +162,7 @@ def test_a_project_file_is_counted_on_a_worker_with_the_same_figures(
 
 
 def test_cancelling_the_report_writes_nothing(qtbot, file_window, tmp_path, monkeypatch):
-    from tests.test_background import Watch, press_cancel, wait_for
+    from tests.background_helpers import Watch, press_cancel, wait_for
 
     go = threading.Event()
     real = repository.entity_counts
